@@ -1,0 +1,1 @@
+"""Voice-leading analysis: parallels, crossings, spacing, range and key findings."""

@@ -1,0 +1,157 @@
+"""The `chorale-studio` command: the window with no arguments, headless subcommands otherwise.
+
+The subcommand names and options are a contract that tests, benchmarks and
+scripts rely on.  Each subcommand lives in the package it belongs to and is
+imported only when used, so `chorale-studio convert` never loads torch or Qt.
+A user error exits with code 2 and one line on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Callable, Sequence
+
+from .errors import ChoraleError
+
+# name → (module, function, help); the function receives the parsed argparse namespace.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "convert": ("chorale_studio.io.commands", "convert", "convert between MIDI, MusicXML, .chorale and token text"),
+    "tokens": ("chorale_studio.tokens.commands", "tokens", "print the seed-language text of a 4-bar window"),
+    "generate": ("chorale_studio.generation.commands", "generate", "generate new music, continue, fill or harmonize"),
+    "analyze": ("chorale_studio.analysis.commands", "analyze", "report voice-leading findings and rates"),
+    "render": ("chorale_studio.playback.commands", "render", "render a piece to a WAV file with FluidSynth"),
+    "corpus": ("chorale_studio.training.commands", "corpus", "build the training corpus text"),
+    "train": ("chorale_studio.training.commands", "train", "train a GPT-2 chorale model"),
+    "evaluate": ("chorale_studio.training.commands", "evaluate", "evaluate a model and print JSON figures"),
+}
+
+
+def _add_convert(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", help="a .mid/.midi, .musicxml/.xml/.mxl, .chorale or .txt file")
+    p.add_argument("output", help="the file to write; its extension picks the format")
+
+
+def _add_tokens(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input")
+    p.add_argument("--bars", default="0:4", help="0-based window A:B (B exclusive, B-A = 4)")
+    p.add_argument("--order", default="S,A,T,B", help="voice order, e.g. S,B,A,T")
+
+
+def _add_generate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help="model folder (default: the shipped model)")
+    p.add_argument("--input", help="the piece to work on (.chorale, MIDI, MusicXML, .txt)")
+    p.add_argument("--mode", choices=["new", "continue", "fill", "harmonize"], default="new")
+    p.add_argument("--bars", help="bar range A:B (0-based, B exclusive); for new: the number of bars")
+    p.add_argument("--voices", help="voices to write, e.g. A,T,B")
+    p.add_argument("--candidates", type=int, default=1)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--top-p", type=float, default=0.95)
+    p.add_argument("--top-k", type=int, default=0)
+    p.add_argument("--style", choices=["jsfakes", "bach"], default="jsfakes")
+    p.add_argument("--strict", dest="strict", action="store_true", default=True,
+                   help="mask crossings and parallel fifths/octaves against fixed voices (default)")
+    p.add_argument("--no-strict", dest="strict", action="store_false")
+    p.add_argument("-o", "--output", required=True)
+
+
+def _add_analyze(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", nargs="?", help="a piece to analyse")
+    p.add_argument("--corpus", choices=["bach", "jsfakes"], help="analyse a whole corpus instead")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=0, help="analyse at most this many corpus pieces")
+
+
+def _add_render(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--soundfont")
+    p.add_argument("--sample-rate", type=int, default=44100)
+
+
+def _add_corpus(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", required=True, help="folder for train/validation/test text")
+    p.add_argument("--data", action="append", help="folders of MIDI/MusicXML (repeatable)")
+    p.add_argument("--no-bach", action="store_true", help="leave out music21's Bach chorales")
+    p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--limit", type=int, default=0, help="use at most this many pieces per source")
+
+
+def _add_train(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", required=True)
+    p.add_argument("--data", action="append", help="folders of MIDI/MusicXML (repeatable)")
+    p.add_argument("--corpus", help="a folder made by `chorale-studio corpus` (skips building)")
+    p.add_argument("--no-bach", action="store_true")
+    p.add_argument("--max-steps", type=int, default=2000)
+    p.add_argument("--max-minutes", type=float, default=0.0, help="stop after this wall time")
+    p.add_argument("--resume", action="store_true")
+    p.add_argument("--layers", type=int, default=4)
+    p.add_argument("--width", type=int, default=256)
+    p.add_argument("--heads", type=int, default=4)
+    p.add_argument("--context", type=int, default=1024)
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--save-steps", type=int, default=200)
+    p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--limit", type=int, default=0)
+
+
+def _add_evaluate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", required=True)
+    p.add_argument("--data", help="a folder of MIDI files in the JS Fakes layout (default: the test split)")
+    p.add_argument("--corpus", help="a folder made by `chorale-studio corpus`")
+    p.add_argument("--samples", type=int, default=32)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true")
+
+
+_ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "convert": _add_convert, "tokens": _add_tokens, "generate": _add_generate, "analyze": _add_analyze,
+    "render": _add_render, "corpus": _add_corpus, "train": _add_train, "evaluate": _add_evaluate,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chorale-studio",
+        description="Chorale Studio. With no command (or with a file) it opens the window.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, _, help_) in COMMANDS.items():
+        _ARGUMENTS[name](sub.add_parser(name, help=help_, description=help_))
+    return parser
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="chorale-studio", description="Open the Chorale Studio window.",
+                                epilog="Commands: " + ", ".join(COMMANDS) + " (chorale-studio COMMAND --help)")
+    p.add_argument("file", nargs="?", help="a .chorale project, or a MIDI/MusicXML file to import")
+    p.add_argument("--selftest", action="store_true",
+                   help="load the model, generate, render, export and re-read; print 'selftest ok'")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        args = build_parser().parse_args(argv)
+        module, func, _ = COMMANDS[args.command]
+        try:
+            result = getattr(importlib.import_module(module), func)(args)
+        except ChoraleError as exc:
+            print(f"chorale-studio {args.command}: {exc}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print(f"chorale-studio {args.command}: interrupted", file=sys.stderr)
+            return 130
+        return int(result or 0)
+    args = _gui_parser().parse_args(argv)
+    if args.selftest:
+        from .selftest import run_selftest
+        return run_selftest()
+    from .ui.app import run_app
+    return run_app(args.file)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

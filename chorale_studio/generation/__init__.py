@@ -1,0 +1,1 @@
+"""Model loading and constrained generation: new, continue, fill and harmonize."""

@@ -1,0 +1,1 @@
+"""Files: MIDI (mido), MusicXML (music21) and .chorale project files."""

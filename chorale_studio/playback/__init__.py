@@ -1,0 +1,1 @@
+"""Sound: FluidSynth synth, transport and offline WAV rendering."""

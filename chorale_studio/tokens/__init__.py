@@ -1,0 +1,1 @@
+"""The token language: vocabulary, encoding, decoding and the grammar automaton."""

@@ -1,0 +1,1 @@
+"""Corpus building, training and evaluation of the chorale GPT-2."""

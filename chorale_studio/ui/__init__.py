@@ -1,0 +1,1 @@
+"""The Qt window: document, undo commands, piano roll, panels and workers."""
