@@ -192,6 +192,9 @@ class Score:
     key: Key = field(default_factory=Key)
     tempo: float = 90.0
     title: str = ""
+    #: Length in steps of a pickup (anacrusis): bar 0 then holds only its last ``pickup`` steps of
+    #: music and is written as an incomplete first measure on export.  0 means no pickup.
+    pickup: int = 0
     ranges: dict[Voice, tuple[int, int]] = field(default_factory=lambda: dict(DEFAULT_RANGES))
     locks: set[Cell] = field(default_factory=set)
     _notes: dict[Voice, list[Note]] = field(default_factory=lambda: {v: [] for v in Voice}, repr=False)
@@ -208,6 +211,8 @@ class Score:
             lo, hi = self.ranges.setdefault(v, DEFAULT_RANGES[v])
             if not 0 <= lo <= hi <= 127:
                 raise ScoreError(f"range {lo}–{hi} of the {v.label.lower()} is not valid")
+        if not isinstance(self.pickup, int) or not 0 <= self.pickup < self.steps_per_bar:
+            raise ScoreError(f"a pickup of {self.pickup!r} steps does not fit in a {self.meter} bar")
 
     # ---- geometry -------------------------------------------------------------------------
     @property
@@ -423,6 +428,21 @@ class Score:
     def copy(self) -> "Score":
         return copy.deepcopy(self)
 
+    def split_at_barlines(self) -> "Score":
+        """A copy in which every note held across a barline is cut into one note per bar."""
+        out = self.copy()
+        spb = self.steps_per_bar
+        for v in Voice:
+            notes: list[Note] = []
+            for n in self._notes[v]:
+                s = n.start
+                while s < n.end:
+                    e = min(n.end, (s // spb + 1) * spb)
+                    notes.append(n.with_(start=s, length=e - s))
+                    s = e
+            out._notes[v] = notes
+        return out
+
     def transposed(self, semitones: int) -> "Score":
         out = self.copy()
         for v in Voice:
@@ -437,7 +457,7 @@ class Score:
         spb = self.steps_per_bar
         s, e = start_bar * spb, (start_bar + bars) * spb
         out = Score(bars=bars, meter=self.meter, key=self.key, tempo=self.tempo, title=self.title,
-                    ranges=dict(self.ranges))
+                    pickup=self.pickup if start_bar == 0 else 0, ranges=dict(self.ranges))
         for v in Voice:
             out._notes[v] = [Note(max(n.start, s) - s, min(n.end, e) - max(n.start, s), n.pitch)
                              for n in self.notes_between(v, s, e)]
@@ -447,9 +467,9 @@ class Score:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Score):
             return NotImplemented
-        return (self.bars, self.meter, self.key, float(self.tempo), self.title, self.ranges, self.locks,
-                self._notes) == (other.bars, other.meter, other.key, float(other.tempo), other.title,
-                                 other.ranges, other.locks, other._notes)
+        return (self.bars, self.meter, self.key, float(self.tempo), self.title, self.pickup, self.ranges,
+                self.locks, self._notes) == (other.bars, other.meter, other.key, float(other.tempo),
+                                             other.title, other.pickup, other.ranges, other.locks, other._notes)
 
     def same_music(self, other: "Score") -> bool:
         """True when both scores have the same bars, meter and notes (ignores key, tempo, locks)."""
@@ -463,6 +483,7 @@ class Score:
             "meter": str(self.meter),
             "key": {"fifths": self.key.fifths, "mode": self.key.mode},
             "tempo": self.tempo,
+            "pickup": self.pickup,
             "ranges": {v.short: list(self.ranges[v]) for v in Voice},
             "voices": {v.short: [[n.start, n.length, n.pitch] for n in self._notes[v]] for v in Voice},
             "locks": sorted([v.short, b] for v, b in self.locks),
@@ -479,6 +500,7 @@ class Score:
                 key=Key(int(key.get("fifths", 0)), str(key.get("mode", "major"))),
                 tempo=float(data.get("tempo", 90.0)),
                 title=str(data.get("title", "")),
+                pickup=int(data.get("pickup", 0)),
                 ranges={Voice.parse(k): (int(lo), int(hi)) for k, (lo, hi) in (data.get("ranges") or {}).items()},
             )
             for k, notes in (data.get("voices") or {}).items():

@@ -1,0 +1,244 @@
+"""MusicXML in and out (music21): four-part chorales, pickups included, and a clean SATB score.
+
+Import takes the four parts in score order as soprano, alto, tenor and bass,
+merges tied notes, keeps the outer note of a chord (top for S/A, bottom for
+T/B), quantises to sixteenths and reports every change.  A pickup bar becomes
+``Score.pickup``: the music is shifted so that bar 0 ends at the first full
+barline.
+
+Export writes four parts with their clefs (the tenor in the octave-treble
+clef), key signature with mode, meter, a metronome mark, notes tied across
+barlines, rests for silence, and an incomplete first measure for a pickup.
+Notes whose length is not one notated value inside a bar (five sixteenths, say)
+are split and tied by music21's own notation step.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from fractions import Fraction
+from pathlib import Path
+
+from music21 import chord, clef, converter, key, metadata, meter, note, pitch, stream, tempo, tie
+from music21.musicxml import m21ToXml
+
+from ..errors import FileFormatError
+from ..score.model import STEPS_PER_QUARTER, Key, Meter, Score, ScoreError, Voice
+from .atomic import atomic_write_bytes
+from .common import (ImportResult, RawNote, build_score, check_bar_count, check_size, reading,
+                     voice_count_error)
+
+MUSICXML_SUFFIXES = (".musicxml", ".xml", ".mxl")
+
+_CLEFS = {Voice.SOPRANO: clef.TrebleClef, Voice.ALTO: clef.TrebleClef,
+          Voice.TENOR: clef.Treble8vbClef, Voice.BASS: clef.BassClef}
+
+
+def read_musicxml(path: str | Path) -> ImportResult:
+    """Read a four-part MusicXML file (.musicxml, .xml or compressed .mxl) into a Score."""
+    path = Path(path)
+    with reading(path, "MusicXML file"):
+        check_size(path)
+        parsed = converter.parse(path, format="musicxml")
+        if not isinstance(parsed, stream.Score):
+            raise FileFormatError("the file holds no score (no parts)")
+        result = score_from_music21(parsed)
+        result.source = path
+        if not result.score.title:
+            result.score.title = path.stem
+        return result
+
+
+def score_from_music21(m21: stream.Score) -> ImportResult:
+    """A music21 score of four parts (S, A, T, B in score order) → Score, with what was adjusted."""
+    parts = list(m21.parts)
+    if len(parts) != 4:
+        raise voice_count_error(len(parts), "MusicXML", "part")
+    messages: list[str] = []
+    chorale_meter = _meter(m21)
+    voices: list[list[RawNote]] = []
+    graces = 0
+    for part in parts:
+        raw: list[RawNote] = []
+        for element in part.stripTies().flatten().notes:
+            if element.duration.isGrace or element.quarterLength == 0:
+                graces += 1
+                continue
+            onset = Fraction(element.offset)
+            end = onset + Fraction(element.quarterLength)
+            pitches = element.pitches if isinstance(element, chord.Chord) else (element.pitch,)
+            raw.extend(RawNote(onset, end, p.midi) for p in pitches if 0 <= p.midi <= 127)
+        raw.sort(key=lambda r: (r.onset, r.pitch))
+        voices.append(raw)
+    if graces:
+        messages.append(f"left out {graces} grace note(s)")
+    if not any(voices):
+        raise FileFormatError("the file contains no notes")
+    check_bar_count(max(r.end for v in voices for r in v), chorale_meter)
+    score = build_score(
+        voices, meter=chorale_meter, key=_key(m21, voices[3]), tempo=_tempo(m21),
+        title=_title(m21), pickup_quarters=_pickup(parts[0], chorale_meter), messages=messages)
+    return ImportResult(score=score, messages=messages)
+
+
+def _meter(m21: stream.Score) -> Meter:
+    found = {ts.ratioString for ts in m21.recurse().getElementsByClass(meter.TimeSignature)}
+    if len(found) > 1:
+        raise FileFormatError(f"the meter changes ({', '.join(sorted(found))}); Chorale Studio needs one meter")
+    text = found.pop() if found else "4/4"
+    try:
+        return Meter.parse(text)
+    except ScoreError:
+        raise FileFormatError(f"the piece is in {text}; Chorale Studio handles 4/4 and 3/4 only") from None
+
+
+def _key(m21: stream.Score, bass: list[RawNote]) -> Key:
+    """The first key signature, with its mode when the file states one; otherwise minor when the
+    bass ends on the relative minor's tonic."""
+    signature = next(iter(m21.recurse().getElementsByClass(key.KeySignature)), None)
+    if signature is None:
+        return Key()
+    fifths = max(-7, min(7, signature.sharps))
+    mode = getattr(signature, "mode", None)
+    if mode in ("major", "minor"):
+        return Key(fifths, mode)
+    if bass and bass[-1].pitch % 12 == Key(fifths, "minor").tonic:
+        return Key(fifths, "minor")
+    return Key(fifths)
+
+
+def _tempo(m21: stream.Score) -> float | None:
+    mark = next(iter(m21.recurse().getElementsByClass(tempo.MetronomeMark)), None)
+    bpm = mark.getQuarterBPM() if mark is not None else None
+    return float(bpm) if bpm else None
+
+
+def _title(m21: stream.Score) -> str:
+    md = m21.metadata
+    if md is None:
+        return ""
+    return str(md.title or md.movementName or "").strip()
+
+
+def _pickup(first_part: stream.Part, chorale_meter: Meter) -> Fraction:
+    """Length in quarter notes of an incomplete first measure (0 when the first bar is full)."""
+    measures = first_part.getElementsByClass(stream.Measure)
+    if not measures:
+        return Fraction(0)
+    first = measures[0]
+    bar = Fraction(chorale_meter.steps_per_bar, STEPS_PER_QUARTER)
+    length = bar - Fraction(first.paddingLeft) if first.paddingLeft else Fraction(first.duration.quarterLength)
+    return length if 0 < length < bar else Fraction(0)
+
+
+def score_to_music21(score: Score) -> stream.Score:
+    """The Score as a music21 score of four parts, one measure per bar."""
+    m21 = stream.Score()
+    m21.metadata = metadata.Metadata(title=score.title or "Chorale")
+    # Named so that music21 does not print its own name as the composer on the page.
+    m21.metadata.addContributor(metadata.Contributor(role="transcriber", name="Chorale Studio"))
+    spelling = _spelling(score.key)
+    spb = score.steps_per_bar
+    for voice in Voice:
+        part = stream.Part(id=voice.label)
+        part.partName = voice.label
+        part.partAbbreviation = voice.short
+        for bar in range(score.bars):
+            bar_start, bar_end = bar * spb, (bar + 1) * spb
+            if bar == 0 and score.pickup:
+                bar_start = bar_end - score.pickup
+            measure = stream.Measure(number=bar if score.pickup else bar + 1)
+            if bar == 0:
+                measure.insert(0, _CLEFS[voice]())
+                measure.insert(0, key.KeySignature(score.key.fifths).asKey(score.key.mode))
+                measure.insert(0, meter.TimeSignature(str(score.meter)))
+                if voice is Voice.SOPRANO:
+                    measure.insert(0, tempo.MetronomeMark(number=score.tempo, referent="quarter"))
+                if score.pickup:
+                    measure.paddingLeft = _ql(spb - score.pickup)
+            _fill_measure(measure, score, voice, bar_start, bar_end, spelling)
+            part.append(measure)
+        m21.insert(0, part)
+    return m21
+
+
+def _ql(steps: int) -> Fraction:
+    """Sixteenth steps → music21 quarterLength."""
+    return Fraction(steps, STEPS_PER_QUARTER)
+
+
+def _spelling(chorale_key: Key) -> dict[int, str]:
+    """Pitch class → note name in ``chorale_key``: scale notes as the signature has them; a chromatic
+    note as the raised scale note below it (leading tones: F# in G minor, C# in D), except the flat
+    seventh of a major key (Bb in C) and the flat second of a minor key (Neapolitan Eb in D minor)."""
+    m21_key = key.KeySignature(chorale_key.fifths).asKey(chorale_key.mode)
+    names = {p.pitchClass: p.name for p in m21_key.getPitches()}
+    tonic = chorale_key.tonic
+    lowered = (tonic + 10) % 12 if chorale_key.mode == "major" else (tonic + 1) % 12
+    for pc in range(12):
+        if pc in names:
+            continue
+        if pc == lowered:
+            names[pc] = pitch.Pitch(names[(pc + 1) % 12]).transpose("-A1").name
+        else:
+            names[pc] = pitch.Pitch(names[(pc - 1) % 12]).transpose("A1").name
+    return names
+
+
+def _pitch(midi: int, spelling: dict[int, str]) -> pitch.Pitch:
+    spelled = pitch.Pitch(spelling[midi % 12] + "4")
+    spelled.octave += (midi - round(spelled.ps)) // 12  # B#3 sounds as C4: the octave follows the letter
+    return spelled
+
+
+def _fill_measure(measure: stream.Measure, score: Score, voice: Voice, bar_start: int, bar_end: int,
+                  spelling: dict[int, str]) -> None:
+    """Notes of ``voice`` in [bar_start, bar_end), tied where they cross a barline, rests between."""
+    now = bar_start
+    for n in score.notes_between(voice, bar_start, bar_end):
+        start, end = max(n.start, bar_start), min(n.end, bar_end)
+        if start > now:
+            measure.insert(_ql(now - bar_start), note.Rest(quarterLength=_ql(start - now)))
+        m21_note = note.Note(_pitch(n.pitch, spelling), quarterLength=_ql(end - start))
+        tied_in, tied_out = n.start < bar_start, n.end > bar_end
+        if tied_in or tied_out:
+            m21_note.tie = tie.Tie("continue" if tied_in and tied_out else "stop" if tied_in else "start")
+        measure.insert(_ql(start - bar_start), m21_note)
+        now = end
+    if now == bar_start and bar_end - bar_start == score.steps_per_bar:
+        # A silent full bar: one whole-measure rest, centred, whatever the meter.
+        measure.insert(0, note.Rest(quarterLength=_ql(bar_end - bar_start), fullMeasure=True))
+    elif now < bar_end:
+        measure.insert(_ql(now - bar_start), note.Rest(quarterLength=_ql(bar_end - now)))
+
+
+def musicxml_bytes(score: Score) -> bytes:
+    """The score as an uncompressed MusicXML 4.0 document, in memory."""
+    return m21ToXml.GeneralObjectExporter(score_to_music21(score)).parse()
+
+
+def mxl_bytes(score: Score) -> bytes:
+    """The score as compressed MusicXML (.mxl): a zip with the container file pointing at the score."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        # The mimetype entry comes first and uncompressed, as the MusicXML spec asks.
+        archive.writestr("mimetype", "application/vnd.recordare.musicxml", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/container.xml", _CONTAINER, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("score.musicxml", musicxml_bytes(score), compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+_CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
+<container>
+  <rootfiles>
+    <rootfile full-path="score.musicxml" media-type="application/vnd.recordare.musicxml+xml"/>
+  </rootfiles>
+</container>
+"""
+
+
+def write_musicxml(score: Score, path: str | Path) -> None:
+    """Save ``score`` as MusicXML, compressed when the name ends in .mxl (atomically)."""
+    path = Path(path)
+    data = mxl_bytes(score) if path.suffix.lower() == ".mxl" else musicxml_bytes(score)
+    atomic_write_bytes(path, data)

@@ -1,0 +1,79 @@
+"""The look of the window: voice colours, the dark palette and the piano-roll paint colours."""
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from ..score import Voice
+
+#: One clearly distinct colour per voice (coral, amber, teal, blue), bright enough on a dark ground.
+VOICE_COLORS: dict[Voice, QColor] = {
+    Voice.SOPRANO: QColor("#ff6b6b"),
+    Voice.ALTO: QColor("#ffb23f"),
+    Voice.TENOR: QColor("#2ec4b6"),
+    Voice.BASS: QColor("#5b8cff"),
+}
+
+# Piano-roll paint colours.
+BACKGROUND = QColor("#1b1d22")
+ROW_WHITE = QColor("#24272e")
+ROW_BLACK = QColor("#1d1f25")
+LINE_STEP = QColor("#2b2e36")
+LINE_BEAT = QColor("#3a3e48")
+LINE_BAR = QColor("#69707f")
+LINE_OCTAVE = QColor("#30343d")
+RULER_BG = QColor("#2a2d35")
+RULER_TEXT = QColor("#d7dae0")
+RULER_SELECTED = QColor("#3d5a80")
+LOCK_LANE_BG = QColor("#202228")
+LOCK_HATCH = QColor(200, 205, 215, 70)
+PLAYHEAD = QColor("#f4f4f4")
+SELECTION = QColor("#ffffff")
+RUBBER_BAND = QColor(120, 170, 255, 60)
+KEY_WHITE = QColor("#e8e8e8")
+KEY_BLACK = QColor("#2a2a2e")
+KEY_LABEL = QColor("#4a4f5a")
+
+_STYLESHEET = """
+QMainWindow, QWidget { background: #25272d; color: #dcdfe4; }
+QMenuBar { background: #2b2e35; }
+QMenuBar::item:selected, QMenu::item:selected { background: #3d5a80; }
+QMenu { background: #2b2e35; border: 1px solid #444954; }
+QMenu::item:disabled { color: #7a808c; }
+QToolBar { background: #2b2e35; border: none; border-bottom: 1px solid #1a1c20; spacing: 4px; padding: 3px; }
+QToolButton { padding: 3px 7px; border-radius: 4px; }
+QToolButton:hover { background: #3a3e48; }
+QToolButton:checked { background: #3d5a80; }
+QToolButton:disabled { color: #6c717c; }
+QStatusBar { background: #2b2e35; color: #b8bcc6; }
+QStatusBar QLabel { padding: 0 8px; }
+QComboBox, QSpinBox, QDoubleSpinBox { background: #1e2025; border: 1px solid #444954; border-radius: 3px;
+    padding: 2px 6px; min-height: 18px; }
+QComboBox QAbstractItemView { background: #1e2025; selection-background-color: #3d5a80; }
+QLabel#transportPosition { font-family: "DejaVu Sans Mono"; font-size: 13px; color: #9fd3ff;
+    background: #15171b; border: 1px solid #3a3e48; border-radius: 3px; padding: 2px 10px; }
+QFrame#voicesPanel { background: #23252b; }
+QLabel#panelTitle { font-weight: bold; color: #9aa1ad; padding: 4px 2px; }
+QFrame#voiceRow { background: #2a2d34; border-radius: 5px; }
+QFrame#voiceRow[active="true"] { background: #343946; border: 1px solid #5a6272; }
+QScrollBar { background: #1e2025; }
+QScrollBar::handle { background: #454a55; border-radius: 4px; min-width: 24px; min-height: 24px; }
+QScrollBar::add-line, QScrollBar::sub-line { width: 0; height: 0; }
+"""
+
+
+def apply_theme(app: QApplication) -> None:
+    """Dark DAW-style palette and stylesheet for the whole application."""
+    app.setStyle("Fusion")
+    pal = QPalette()
+    for role, color in ((QPalette.Window, "#25272d"), (QPalette.WindowText, "#dcdfe4"),
+                        (QPalette.Base, "#1e2025"), (QPalette.AlternateBase, "#2a2d34"),
+                        (QPalette.Text, "#dcdfe4"), (QPalette.Button, "#2f323a"),
+                        (QPalette.ButtonText, "#dcdfe4"), (QPalette.Highlight, "#3d5a80"),
+                        (QPalette.HighlightedText, "#ffffff"), (QPalette.ToolTipBase, "#2b2e35"),
+                        (QPalette.ToolTipText, "#dcdfe4"), (QPalette.PlaceholderText, "#7a808c")):
+        pal.setColor(role, QColor(color))
+    pal.setColor(QPalette.Disabled, QPalette.ButtonText, QColor("#6c717c"))
+    pal.setColor(QPalette.Disabled, QPalette.Text, QColor("#6c717c"))
+    app.setPalette(pal)
+    app.setStyleSheet(_STYLESHEET)
