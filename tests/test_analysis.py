@@ -52,6 +52,11 @@ def test_parallel_octaves_between_inner_voices_are_found():
     assert (PARALLEL_OCTAVES, (A, T)) in [(f.kind, f.voices) for f in report.findings]
 
 
+def test_a_fifth_revoiced_by_octave_leaps_in_both_voices_is_not_a_contrary_fifth():
+    # On one D major chord the soprano leaps up an octave and the bass down: the same fifth, re-voiced.
+    assert kinds(chorale("A4 F#4 D4 D3", "A5 A4 A3 D2", key=Key(2))) == []
+
+
 def test_fifths_by_contrary_motion_are_found_once():
     # V to I: the soprano falls D5→G4 while the bass rises G2→C3, a fifth to a fifth.
     assert kinds(chorale("D5 G4 B3 G2", "G4 E4 C4 C3")) == [CONTRARY_FIFTHS]

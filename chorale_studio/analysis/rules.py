@@ -6,6 +6,7 @@ Choices a teacher could make differently, stated once here:
   consecutive sonorities, only when both voices sound in both and both change pitch.
   Intervals are measured between the two voices whichever is higher, modulo the octave,
   so a fifth moving to a twelfth is parallel fifths and unison to octave is octaves.
+  Two voices that both leap by octaves keep their interval and are not a parallel.
 - Hidden (direct) fifths/octaves follow the strict classical rule: only the outer voices
   (soprano and bass), similar motion into a perfect fifth or octave that was not already
   there, with a leap (more than a whole step) in the soprano.
@@ -64,6 +65,8 @@ def parallels(score: Score, chain: list[Sonority]) -> Iterator[Finding]:
             move_hi, move_lo = _sign(b_hi - a_hi), _sign(b_lo - a_lo)
             if not move_hi or not move_lo:
                 continue
+            if (b_hi - a_hi) % 12 == 0 and (b_lo - a_lo) % 12 == 0:
+                continue  # both leap by octaves: the same interval re-voiced, not a new one
             was, now = abs(a_hi - a_lo) % 12, abs(b_hi - b_lo) % 12
             if now not in (_FIFTH, _OCTAVE):
                 continue

@@ -170,7 +170,8 @@ def _ql(steps: int) -> Fraction:
 def _spelling(chorale_key: Key) -> dict[int, str]:
     """Pitch class → note name in ``chorale_key``: scale notes as the signature has them; a chromatic
     note as the raised scale note below it (leading tones: F# in G minor, C# in D), except the flat
-    seventh of a major key (Bb in C) and the flat second of a minor key (Neapolitan Eb in D minor)."""
+    seventh of a major key (Bb in C), the flat second of a minor key (Neapolitan Eb in D minor) and
+    where raising would need a double sharp."""
     m21_key = key.KeySignature(chorale_key.fifths).asKey(chorale_key.mode)
     names = {p.pitchClass: p.name for p in m21_key.getPitches()}
     tonic = chorale_key.tonic
@@ -178,10 +179,11 @@ def _spelling(chorale_key: Key) -> dict[int, str]:
     for pc in range(12):
         if pc in names:
             continue
-        if pc == lowered:
+        raised = pitch.Pitch(names[(pc - 1) % 12]).transpose("A1").name
+        if pc == lowered or "##" in raised:
             names[pc] = pitch.Pitch(names[(pc + 1) % 12]).transpose("-A1").name
         else:
-            names[pc] = pitch.Pitch(names[(pc - 1) % 12]).transpose("A1").name
+            names[pc] = raised
     return names
 
 

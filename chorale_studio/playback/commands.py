@@ -7,17 +7,19 @@ import time
 
 from ..errors import ChoraleError
 from .render import render_wav
-from .soundfonts import require_soundfont
 from .schedule import step_seconds
+from .soundfonts import require_soundfont
+from .synth import load_fluidsynth
 
 
 def render(args: argparse.Namespace) -> int:
-    from ..io.files import load_any
-
     if not str(args.output).lower().endswith(".wav"):
         raise ChoraleError(f"the output {args.output} must be a .wav file")
-    # Look for the soundfont before reading the piece: a missing one is the likelier mistake.
+    # What is missing on this machine is reported before the piece is read.
     soundfont = require_soundfont(args.soundfont)
+    load_fluidsynth()
+    from ..io.files import load_any
+
     score = load_any(args.input).score
     began = time.perf_counter()
     path = render_wav(score, args.output, soundfont=soundfont, sample_rate=args.sample_rate)

@@ -37,6 +37,9 @@ from .synth import ChoirSynth, PlaybackUnavailable
 LOOKAHEAD = 0.25
 #: How often the feeder tops the schedule up (well under LOOKAHEAD).
 FEED_INTERVAL = 0.05
+#: Play starts this long after the command, so the first note is scheduled ahead like all the others
+#: and not late by however long the synth takes to pick it up.
+START_DELAY = 0.02
 
 STOPPED, PLAYING, PAUSED = "stopped", "playing", "paused"
 
@@ -157,7 +160,7 @@ class Transport:
 
     def _unwrapped(self, now: float) -> float:
         """The step reached at ``now`` if the music ran on past the loop end without wrapping."""
-        return self._anchor_step + seconds_step(now - self._anchor_time, self._tempo)
+        return self._anchor_step + seconds_step(max(0.0, now - self._anchor_time), self._tempo)
 
     def _fold(self, u: float) -> float:
         if self._loop and u >= self._loop[1]:
@@ -194,7 +197,8 @@ class Transport:
                 offset += b - a
 
     def _reanchor(self, step: float, strike_sounding: bool) -> None:
-        self._anchor_step, self._anchor_time = step, self._now()
+        self._anchor_step = step
+        self._anchor_time = self._now() + (START_DELAY if strike_sounding and self._sound else 0.0)
         if self._sound:
             self._sound.cancel()
             if strike_sounding:

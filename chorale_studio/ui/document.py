@@ -5,39 +5,15 @@ Views never edit the score directly: they push commands (ui.commands) onto
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from ..playback.schedule import Mix
 from ..score import Note, Score, Voice
 
 SelectedNote = tuple[Voice, Note]
-
-#: General MIDI program "Choir Aahs" (0-based), the natural default for a chorale.
-CHOIR_AAHS = 52
-
-
-@dataclass
-class VoiceMix:
-    """How one voice sounds and shows: not part of the music, so not undoable."""
-
-    muted: bool = False
-    solo: bool = False
-    visible: bool = True
-    program: int = CHOIR_AAHS
-
-
-@dataclass
-class Mix:
-    voices: dict[Voice, VoiceMix] = field(default_factory=lambda: {v: VoiceMix() for v in Voice})
-
-    def audible(self, voice: Voice) -> bool:
-        """Solo wins over mute, as on a mixing desk."""
-        if any(m.solo for m in self.voices.values()):
-            return self.voices[voice].solo
-        return not self.voices[voice].muted
 
 
 class ScoreDocument(QObject):
@@ -55,9 +31,10 @@ class ScoreDocument(QObject):
         self.score = score if score is not None else Score(bars=8)
         self.undo_stack = QUndoStack(self)
         self.path: Path | None = None
-        self.settings: object | None = None   # project settings from io.project, kept as loaded
+        self.settings: dict = {}   # the project's settings table, kept as loaded and saved back
         self.active_voice = Voice.SOPRANO
         self.mix = Mix()
+        self.hidden_voices: set[Voice] = set()
         self._selection: frozenset[SelectedNote] = frozenset()
         self._selected_bars: frozenset[int] = frozenset()
         self.undo_stack.cleanChanged.connect(lambda _clean: self.fileChanged.emit())
@@ -77,7 +54,7 @@ class ScoreDocument(QObject):
     def push(self, command: QUndoCommand) -> None:
         self.undo_stack.push(command)
 
-    def load(self, score: Score, path: Path | None = None, settings: object | None = None,
+    def load(self, score: Score, path: Path | None = None, settings: dict | None = None,
              *, clean: bool = True) -> None:
         """Make ``score`` the document's content: a fresh undo history, nothing selected.
 
@@ -86,7 +63,8 @@ class ScoreDocument(QObject):
         self.undo_stack.clear()
         self.score = score
         self.path = Path(path) if path is not None else None
-        self.settings = settings
+        self.settings = dict(settings or {})
+        self._read_voice_settings()
         self._selection = frozenset()
         self._selected_bars = frozenset()
         if not clean:
@@ -110,9 +88,39 @@ class ScoreDocument(QObject):
             self.activeVoiceChanged.emit(int(voice))
 
     def set_voice_mix(self, voice: Voice, **changes) -> None:
-        m = self.mix.voices[Voice(voice)]
-        for name, value in changes.items():
-            setattr(m, name, value)
+        """Change mute, solo, volume, pan or program of one voice (not undoable: it is not the music)."""
+        self.mix = self.mix.with_voice(voice, **changes)
+        self.mixChanged.emit()
+
+    def is_visible(self, voice: Voice) -> bool:
+        return Voice(voice) not in self.hidden_voices
+
+    def set_visible(self, voice: Voice, visible: bool) -> None:
+        (self.hidden_voices.discard if visible else self.hidden_voices.add)(Voice(voice))
+        self.mixChanged.emit()
+
+    def project_settings(self) -> dict:
+        """The settings table to save with the project: what was loaded, plus the voices' mix."""
+        voices = {v.short: {"program": self.mix[v].program, "muted": self.mix[v].muted,
+                            "solo": self.mix[v].solo, "visible": self.is_visible(v)} for v in Voice}
+        return {**self.settings, "voices": voices}
+
+    def _read_voice_settings(self) -> None:
+        self.mix = Mix()
+        self.hidden_voices = set()
+        voices = self.settings.get("voices")
+        if not isinstance(voices, dict):
+            return
+        for v in Voice:
+            entry = voices.get(v.short)
+            if not isinstance(entry, dict):
+                continue
+            program = entry.get("program")
+            if isinstance(program, int) and 0 <= program <= 127:
+                self.mix = self.mix.with_voice(v, program=program)
+            self.mix = self.mix.with_voice(v, muted=bool(entry.get("muted")), solo=bool(entry.get("solo")))
+            if entry.get("visible") is False:
+                self.hidden_voices.add(v)
         self.mixChanged.emit()
 
     # ---- selection -------------------------------------------------------------------------------

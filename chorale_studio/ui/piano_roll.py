@@ -135,7 +135,7 @@ class PianoRoll(QWidget):
     def selected_cells(self) -> set[Cell]:
         """Cells chosen for work: every visible voice of the selected bars, and the cells of selected notes."""
         score = self.doc.score
-        visible = [v for v in Voice if self.doc.mix.voices[v].visible]
+        visible = [v for v in Voice if self.doc.is_visible(v)]
         cells = {(v, b) for b in self.doc.selected_bars for v in visible}
         for v, n in self.doc.selection:
             cells |= {(v, b) for b in range(score.bar_of(n.start), score.bar_of(n.end - 1) + 1)}
@@ -531,7 +531,7 @@ class NoteCanvas(QWidget):
         pitch = view.pitch_at(pos.y())
         order = [doc.active_voice] + [v for v in Voice if v != doc.active_voice]
         for v in order:
-            if not doc.mix.voices[v].visible:
+            if not doc.is_visible(v):
                 continue
             n = doc.score.note_at(v, step)
             if n is None and pos.x() > 0:   # just past the end: still the resize handle of the note before
@@ -644,7 +644,7 @@ class NoteCanvas(QWidget):
         s0, s1 = view.step_at(self.band.left()), view.step_at(self.band.right())
         hits = []
         for v in Voice:
-            if not doc.mix.voices[v].visible:
+            if not doc.is_visible(v):
                 continue
             for n in doc.score.notes_between(v, int(s0), int(math.ceil(s1))):
                 if self.note_rect(n).intersects(self.band):
@@ -763,7 +763,7 @@ class NoteCanvas(QWidget):
                 p.fillRect(QRectF(x0, 0, x1 - x0, h), QBrush(theme.LOCK_HATCH, Qt.BDiagPattern))
                 continue
             for v in Voice:
-                if not score.is_locked(v, b) or not doc.mix.voices[v].visible:
+                if not score.is_locked(v, b) or not doc.is_visible(v):
                     continue
                 lo, hi = score.ranges[v]
                 c = QColor(theme.VOICE_COLORS[v])
@@ -787,7 +787,7 @@ class NoteCanvas(QWidget):
         p.setFont(font)
         order = [v for v in reversed(Voice) if v != doc.active_voice] + [doc.active_voice]
         for v in order:
-            if not doc.mix.voices[v].visible:
+            if not doc.is_visible(v):
                 continue
             for n in score.notes_between(v, s0, s1):
                 if (v, n) in hidden:

@@ -1,0 +1,40 @@
+"""Start the window: `chorale-studio [FILE]` ends up in ``run_app``.
+
+Only Qt and the score model load before the window is on screen; the file
+given on the command line is opened, and the synthesizer started, right after
+the first paint.  With ``CHORALE_STUDIO_STARTUP_T0`` set (a ``time.time()``
+taken by whoever launched the process) the app prints how long the window took
+to appear and quits: ``benchmarks/startup.py`` uses it.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from . import theme
+from .main_window import APP_NAME, ORGANIZATION, MainWindow
+
+STARTUP_ENV = "CHORALE_STUDIO_STARTUP_T0"
+
+
+def run_app(file: str | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APP_NAME)
+    theme.apply_theme(app)
+    window = MainWindow()
+    window.show()
+    t0 = os.environ.get(STARTUP_ENV)
+    if t0:
+        # Reached once the event loop has painted the shown window.
+        QTimer.singleShot(0, lambda: (print(f"window shown after {time.time() - float(t0):.3f} s", flush=True),
+                                      app.quit()))
+        return app.exec()
+    QTimer.singleShot(0, window.connect_playback)
+    if file:
+        QTimer.singleShot(0, lambda: window.open_file(file))
+    return app.exec()

@@ -1,0 +1,144 @@
+"""The voices panel: per voice its colour, name, mute, solo, show/hide, lock-voice and instrument."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout,
+                               QWidget)
+
+from ..score import Voice
+from . import theme
+from .commands import LockCommand
+from .document import ScoreDocument
+from .instruments import GM_PROGRAM_NAMES
+
+
+class _Swatch(QWidget):
+    """The voice's colour; clicking it makes the voice the active one."""
+
+    def __init__(self, color: QColor, on_click) -> None:
+        super().__init__()
+        self.color = color
+        self.on_click = on_click
+        self.active = False
+        self.setFixedSize(14, 30)
+        self.setCursor(Qt.PointingHandCursor)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.on_click()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing)
+        c = QColor(self.color)
+        if not self.active:
+            c.setAlpha(120)
+        p.setPen(Qt.NoPen)
+        p.setBrush(c)
+        p.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 3, 3)
+
+
+def _toggle(text: str, tip: str, checked_color: str) -> QToolButton:
+    b = QToolButton()
+    b.setText(text)
+    b.setCheckable(True)
+    b.setToolTip(tip)
+    b.setFixedSize(26, 22)
+    b.setStyleSheet(f"QToolButton {{ background: #1e2025; border: 1px solid #444954; font-weight: bold; }}"
+                    f"QToolButton:checked {{ background: {checked_color}; color: #111; border-color: {checked_color}; }}")
+    return b
+
+
+class VoiceRow(QFrame):
+    """One voice's strip in the panel."""
+
+    def __init__(self, doc: ScoreDocument, voice: Voice) -> None:
+        super().__init__()
+        self.doc, self.voice = doc, voice
+        self.setObjectName("voiceRow")
+        color = theme.VOICE_COLORS[voice]
+        self.swatch = _Swatch(color, lambda: doc.set_active_voice(voice))
+        self.name = QLabel(f"{voice.label}")
+        self.name.setStyleSheet(f"color: {color.name()}; font-weight: bold; background: transparent; border: none;")
+        key = QLabel(str(voice.value + 1))
+        key.setToolTip(f"Press {voice.value + 1} to make the {voice.label.lower()} the active voice")
+        key.setStyleSheet("color: #7a808c; background: transparent; border: none;")
+        self.mute = _toggle("M", f"Mute the {voice.label.lower()}", "#e0a030")
+        self.solo = _toggle("S", "Hear only the soloed voices", "#4fc3f7")
+        self.show_ = _toggle("◉", f"Show the {voice.label.lower()} in the piano roll", "#8a93a6")
+        self.lock = _toggle("L", f"Lock every bar of the {voice.label.lower()} (it stays when filling)", "#c0c6d2")
+        self.instrument = QComboBox()
+        self.instrument.addItems([f"{i + 1:3d} {name}" for i, name in enumerate(GM_PROGRAM_NAMES)])
+        self.instrument.setToolTip(f"General MIDI instrument the {voice.label.lower()} plays")
+        self.instrument.setMinimumWidth(150)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(6, 5, 6, 5)
+        grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(3)
+        grid.addWidget(self.swatch, 0, 0, 2, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.name)
+        top.addWidget(key)
+        top.addStretch(1)
+        for b in (self.mute, self.solo, self.show_, self.lock):
+            top.addWidget(b)
+        grid.addLayout(top, 0, 1)
+        grid.addWidget(self.instrument, 1, 1)
+        self.mute.toggled.connect(lambda on: doc.set_voice_mix(voice, muted=on))
+        self.solo.toggled.connect(lambda on: doc.set_voice_mix(voice, solo=on))
+        self.show_.toggled.connect(lambda on: doc.set_visible(voice, on))
+        self.lock.clicked.connect(self._lock_clicked)
+        self.instrument.currentIndexChanged.connect(lambda i: doc.set_voice_mix(voice, program=i))
+        self.refresh()
+
+    def _lock_clicked(self) -> None:
+        score = self.doc.score
+        lock = not all(score.is_locked(self.voice, b) for b in range(score.bars))
+        self.doc.push(LockCommand(self.doc, [(self.voice, b) for b in range(score.bars)], lock,
+                                  f"{'Lock' if lock else 'Unlock'} the {self.voice.label.lower()}"))
+
+    def refresh(self) -> None:
+        """Show the document's state without echoing it back as an edit."""
+        doc, v = self.doc, self.voice
+        mix = doc.mix[v]
+        score = doc.score
+        for button, state in ((self.mute, mix.muted), (self.solo, mix.solo), (self.show_, doc.is_visible(v)),
+                              (self.lock, all(score.is_locked(v, b) for b in range(score.bars)))):
+            button.blockSignals(True)
+            button.setChecked(state)
+            button.blockSignals(False)
+        self.instrument.blockSignals(True)
+        self.instrument.setCurrentIndex(mix.program)
+        self.instrument.blockSignals(False)
+        active = doc.active_voice == v
+        self.swatch.active = active
+        self.swatch.update()
+        if self.property("active") != active:
+            self.setProperty("active", active)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+
+class VoicesPanel(QFrame):
+    """The four voice rows, soprano on top, following the document."""
+
+    def __init__(self, doc: ScoreDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("voicesPanel")
+        self.rows = {v: VoiceRow(doc, v) for v in Voice}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 6)
+        layout.setSpacing(5)
+        title = QLabel("VOICES")
+        title.setObjectName("panelTitle")
+        layout.addWidget(title)
+        for row in self.rows.values():
+            layout.addWidget(row)
+        layout.addStretch(1)
+        for signal in (doc.mixChanged, doc.locksChanged, doc.activeVoiceChanged, doc.scoreChanged):
+            signal.connect(self.refresh)
+        self.setMinimumWidth(250)
+
+    def refresh(self, *_args) -> None:
+        for row in self.rows.values():
+            row.refresh()
