@@ -29,6 +29,7 @@ def bach_rates():
     return corpus_rates("bach", limit=BACH_SAMPLE)
 
 
+@pytest.mark.slow
 def test_the_js_fakes_break_the_parallel_fifths_rule_several_times_as_often_as_bach(jsfakes_rates, bach_rates):
     assert jsfakes_rates["pieces"] == 500 and jsfakes_rates["skipped"] == 0
     assert bach_rates["pieces"] >= 50  # a few chorales have more than four parts and are left out
@@ -39,12 +40,14 @@ def test_the_js_fakes_break_the_parallel_fifths_rule_several_times_as_often_as_b
     assert fakes / bach >= 3
 
 
+@pytest.mark.slow
 def test_the_js_fakes_also_double_bach_in_parallel_octaves(jsfakes_rates, bach_rates):
     fakes = jsfakes_rates["rates_per_100_changes"]["parallel_octaves"]
     assert 0.8 <= fakes <= 1.4, f"JS Fakes parallel octaves {fakes:.2f} per 100 changes, published ≈ 1.15"
     assert fakes >= 3 * bach_rates["rates_per_100_changes"]["parallel_octaves"]
 
 
+@pytest.mark.slow
 def test_the_corpus_rates_are_pooled_over_every_piece(jsfakes_rates):
     counts, changes = jsfakes_rates["counts"], jsfakes_rates["sonority_changes"]
     assert changes > 30000 and jsfakes_rates["notes"] > changes

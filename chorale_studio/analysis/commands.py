@@ -20,9 +20,12 @@ def analyze(args: argparse.Namespace) -> int:
     if not args.input:
         raise ChoraleError("name a file to analyse, or --corpus bach|jsfakes")
     from ..io.files import load_any
-    score = load_any(args.input).score
-    report = analyze_score(score)
-    print(json.dumps(report.to_dict(), indent=2) if args.json else _report_text(args.input, score.bars, report))
+    loaded = load_any(args.input)
+    report = analyze_score(loaded.score)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(_report_text(args.input, loaded.score.bars, loaded.messages, report))
     return 0
 
 
@@ -33,9 +36,10 @@ def _table(counts: dict[str, int], per_100: dict[str, float], per_note: dict[str
     return lines
 
 
-def _report_text(name: str, bars: int, report: Report) -> str:
+def _report_text(name: str, bars: int, import_messages: list[str], report: Report) -> str:
     lines = [f"{name}: {bars} bars in {report.key.name}, {report.notes} notes, "
              f"{report.sonority_changes} sonority changes",
+             *(f"  (on reading: {m})" for m in import_messages),
              *_table(report.counts, report.rates_per_100_changes, report.rates_per_note)]
     if report.findings:
         lines.append(f"{len(report.findings)} finding(s):")

@@ -18,7 +18,7 @@ Choices a teacher could make differently, stated once here:
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from ..score import Key, Score, Voice
 from .findings import (CONTRARY_FIFTHS, CONTRARY_OCTAVES, CROSSING, HIDDEN_FIFTHS, HIDDEN_OCTAVES, OUT_OF_KEY,
@@ -33,11 +33,11 @@ NEIGHBOURS: tuple[tuple[Voice, Voice], ...] = ((Voice.SOPRANO, Voice.ALTO), (Voi
 SPACING_LIMITS: dict[tuple[Voice, Voice], int] = {NEIGHBOURS[0]: 12, NEIGHBOURS[1]: 12, NEIGHBOURS[2]: 19}
 
 _FIFTH, _OCTAVE = 7, 0
-_PITCH_NAMES = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
+_PITCH_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
 
 
 def pitch_name(pitch: int) -> str:
-    """MIDI 60 → 'C4'."""
+    """MIDI 60 → 'C4' (scientific pitch notation with sharps, as the piano roll's keyboard labels it)."""
     return f"{_PITCH_NAMES[pitch % 12]}{pitch // 12 - 1}"
 
 
@@ -143,7 +143,7 @@ def out_of_key(score: Score, key: Key) -> Iterator[Finding]:
             yield _finding(score, OUT_OF_KEY, (v,), n.start, f"{pitch_name(n.pitch)} in {key.name}")
 
 
-def all_findings(score: Score, chain: list[Sonority], key: Key) -> Iterable[Finding]:
+def all_findings(score: Score, chain: list[Sonority], key: Key) -> list[Finding]:
     """Every finding of every rule, in time order."""
     found = [*parallels(score, chain), *crossings(score, chain), *overlaps(score, chain), *spacing(score, chain),
              *ranges(score), *out_of_key(score, key)]

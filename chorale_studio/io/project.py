@@ -38,7 +38,8 @@ def project_bytes(score: Score, settings: Mapping[str, Any] | None = None) -> by
     try:
         text = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise FileFormatError(f"the generation settings cannot be saved in a project file ({exc})") from None
+        raise FileFormatError(f"could not save the project: its generation settings are not plain data ({exc})"
+                              ) from None
     return (text + "\n").encode("utf-8")
 
 

@@ -21,6 +21,7 @@ and schedules the rest afresh; notes already sounding go on.
 from __future__ import annotations
 
 import math
+import os
 import sys
 import threading
 import time
@@ -65,6 +66,8 @@ class _Sound:
         fluid = synth.fluid
         for name, value in settings.items():
             fluid.setting(name, value)
+        # Without this JACK tries to launch its own server when none runs, stalling for seconds.
+        os.environ.setdefault("JACK_NO_START_SERVER", "1")
         for driver in drivers:
             fluid.setting("audio.driver", driver)
             fluid.audio_driver = fl.new_fluid_audio_driver(fluid.settings, fluid.synth)

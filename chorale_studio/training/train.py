@@ -161,6 +161,9 @@ def train_model(settings: TrainSettings) -> Path:
         save_strategy="steps",
         save_steps=settings.save_steps,
         save_total_limit=2,
+        load_best_model_at_end=True,
+        metric_for_best_model="eval_loss",
+        greater_is_better=False,
         seed=settings.seed,
         report_to=[],
         disable_tqdm=not settings.progress,
@@ -178,9 +181,23 @@ def train_model(settings: TrainSettings) -> Path:
                 control.should_evaluate = True
             return control
 
+    optimizers = (None, None)
+    if settings.max_minutes:
+        # With a wall-time budget the cosine decay follows the clock, so the learning rate has
+        # come down when time runs out, whatever the step rate of the machine turns out to be.
+        optimizer = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=0.01)
+        budget = settings.max_minutes * 60
+        warmup = args.warmup_steps
+
+        def factor(step: int) -> float:
+            if step < warmup:
+                return (step + 1) / warmup
+            return 0.5 * (1 + math.cos(math.pi * min(1.0, (time.time() - started) / budget)))
+
+        optimizers = (optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, factor))
     trainer = Trainer(model=model, args=args, train_dataset=_Examples(train_lines, word_ids, settings.context),
                       eval_dataset=_Examples(val_lines, word_ids, settings.context),
-                      data_collator=_collate(word_ids["[PAD]"]), callbacks=[WallClock()])
+                      data_collator=_collate(word_ids["[PAD]"]), callbacks=[WallClock()], optimizers=optimizers)
     resume = None
     if settings.resume:
         ckpts = sorted((out / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
@@ -192,7 +209,7 @@ def train_model(settings: TrainSettings) -> Path:
     model = trainer.model.float()
     model.generation_config = GenerationConfig(bos_token_id=word_ids["PIECE_START"], eos_token_id=word_ids["[SEP]"],
                                                pad_token_id=word_ids["[PAD]"], do_sample=True, temperature=1.0,
-                                               top_k=0, max_length=settings.context)
+                                               top_k=0)
     model.save_pretrained(out, safe_serialization=True)
     save_tokenizer(out, words)
     history = trainer.state.log_history

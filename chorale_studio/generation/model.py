@@ -1,0 +1,270 @@
+"""Loading a GPT-2 chorale model folder and running it step by step with a preallocated key/value cache.
+
+Any Hugging Face GPT-2 checkpoint in the seed's language works: the vocabulary is read from the
+folder's own ``tokenizer.json`` (ids differ between checkpoints), and what the model can do —
+MMM infilling, styles, meter and key words, step values — is read from that vocabulary.
+
+Generating one word at a time through ``model.forward`` spends most of its time in Python
+bookkeeping (cache objects, mask building) rather than arithmetic.  ``Decoder`` therefore runs the
+checkpoint's own weights through a plain GPT-2 forward pass (the same maths, checked against
+``transformers`` in the tests) over one preallocated cache for a batch of candidates.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from ..errors import ModelFolderError
+from ..tokens import vocab as V
+from ..tokens.tokenizer import read_vocab
+
+_REQUIRED_WORDS = (V.PIECE_START, V.TRACK_START, V.TRACK_END, V.BAR_START, V.BAR_END, *V.INST_WORDS,
+                   *(f"TIME_DELTA={d}" for d in (1, 16)))
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a checkpoint's vocabulary lets it write."""
+
+    fill: bool                       # has FILL_PLACEHOLDER / FILL_START / FILL_END (MMM infilling)
+    styles: tuple[str, ...]          # e.g. ("JSFAKES",) or ("JSFAKES", "BACH")
+    meters: tuple[str, ...]          # METER= words known; empty: 4/4 only, no meter word
+    keys: bool                       # KEY= and MODE= words known
+    steps: tuple[int, ...]           # TIME_DELTA values known
+    context: int                     # longest text (words) the model reads
+
+    @property
+    def strategy(self) -> str:
+        """How requests are answered: "infill" (MMM sections) or "prefix" (target voices written last)."""
+        return "infill" if self.fill else "prefix"
+
+
+def _threads() -> int:
+    """Two threads on the two-core machines we target; never more than the cores there are."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class ChoraleModel:
+    """A loaded checkpoint: its words, what it can do, and a fast step-by-step decoder."""
+
+    def __init__(self, folder: Path, hf_model, word_to_id: dict[str, int]):
+        self.folder = folder
+        self.hf_model = hf_model
+        self.word_to_id = word_to_id
+        size = hf_model.config.vocab_size
+        self.id_to_word: list[str] = ["[UNK]"] * size
+        for w, i in word_to_id.items():
+            if 0 <= i < size:
+                self.id_to_word[i] = w
+        words = frozenset(w for w, i in word_to_id.items() if 0 <= i < size)
+        self.words = words
+        self.pad_id = word_to_id.get("[PAD]", 0)
+        styles = tuple(s for s in V.STYLES if f"STYLE={s}" in words and f"GENRE={s}" in words)
+        self.capabilities = Capabilities(
+            fill=all(w in words for w in (V.FILL_PLACEHOLDER, V.FILL_START, V.FILL_END)),
+            styles=styles,
+            meters=tuple(m.split("=")[1] for m in V.METER_WORDS if m in words),
+            keys=all(w in words for w in V.KEY_WORDS + V.MODE_WORDS),
+            steps=tuple(d for d in V.ALL_STEPS if V.time_delta(d) in words),
+            context=int(hf_model.config.n_positions),
+        )
+        self._weights = _Weights(hf_model)
+
+    # ---- loading ----------------------------------------------------------------------------
+    @classmethod
+    def load(cls, folder: str | Path) -> "ChoraleModel":
+        """Load a checkpoint folder; ModelFolderError (with what is wrong) for anything else."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise ModelFolderError(f"the model folder {folder} does not exist")
+        word_to_id = read_vocab(folder)
+        missing = [w for w in _REQUIRED_WORDS if w not in word_to_id]
+        if missing:
+            raise ModelFolderError(f"the vocabulary in {folder} lacks {', '.join(missing[:4])}: "
+                                   "not a chorale model")
+        config_path = folder / "config.json"
+        try:
+            config = json.loads(config_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ModelFolderError(f"{folder} has no config.json, so it is not a model folder") from None
+        except ValueError:
+            raise ModelFolderError(f"{config_path} is not valid JSON") from None
+        if not isinstance(config, dict) or config.get("model_type") != "gpt2":
+            kind = config.get("model_type") if isinstance(config, dict) else None
+            raise ModelFolderError(f"{folder} holds a {kind or 'unknown'} model; Chorale Studio needs a GPT-2 "
+                                   "checkpoint")
+        if not any((folder / f).is_file() for f in ("model.safetensors", "pytorch_model.bin")):
+            raise ModelFolderError(f"{folder} has no weights (model.safetensors)")
+        import torch
+        from transformers import GPT2LMHeadModel
+
+        torch.set_num_threads(_threads())
+        try:
+            hf_model = GPT2LMHeadModel.from_pretrained(folder, local_files_only=True)
+        except (OSError, ValueError, RuntimeError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelFolderError(f"the model in {folder} could not be loaded: {first}") from None
+        hf_model.eval()
+        if max(word_to_id.values()) >= hf_model.config.vocab_size:
+            raise ModelFolderError(f"tokenizer.json in {folder} has ids beyond the model's "
+                                   f"{hf_model.config.vocab_size} outputs")
+        return cls(folder, hf_model, word_to_id)
+
+    # ---- words ↔ ids -----------------------------------------------------------------------
+    def ids(self, words: Sequence[str]) -> list[int]:
+        try:
+            return [self.word_to_id[w] for w in words]
+        except KeyError as exc:
+            raise ModelFolderError(f"the model in {self.folder} does not know the word {exc.args[0]}") from None
+
+    def decoder(self, prompts: Sequence[Sequence[int]], capacity: int) -> "Decoder":
+        """A decoder for len(prompts) rows; ``capacity`` is prompt plus new words."""
+        return Decoder(self._weights, prompts, capacity)
+
+
+class _Weights:
+    """The GPT-2 weights as plain tensors, laid out for ``torch.addmm``."""
+
+    def __init__(self, hf_model):
+        from transformers.activations import ACT2FN
+
+        cfg = hf_model.config
+        tr = hf_model.transformer
+        self.embed = cfg.n_embd
+        self.heads = cfg.n_head
+        self.head_dim = cfg.n_embd // cfg.n_head
+        self.positions = cfg.n_positions
+        self.eps = cfg.layer_norm_epsilon
+        self.act = ACT2FN[cfg.activation_function]
+        self.wte = tr.wte.weight.detach()
+        self.wpe = tr.wpe.weight.detach()
+        self.lm_head_t = hf_model.lm_head.weight.detach().t().contiguous()
+        self.ln_f = (tr.ln_f.weight.detach(), tr.ln_f.bias.detach())
+        self.layers = []
+        for i, block in enumerate(tr.h):
+            scale = self.head_dim ** -0.5 if cfg.scale_attn_weights else 1.0
+            if cfg.scale_attn_by_inverse_layer_idx:
+                scale /= float(i + 1)
+            self.layers.append((
+                block.ln_1.weight.detach(), block.ln_1.bias.detach(),
+                block.attn.c_attn.weight.detach(), block.attn.c_attn.bias.detach(),
+                block.attn.c_proj.weight.detach(), block.attn.c_proj.bias.detach(),
+                block.ln_2.weight.detach(), block.ln_2.bias.detach(),
+                block.mlp.c_fc.weight.detach(), block.mlp.c_fc.bias.detach(),
+                block.mlp.c_proj.weight.detach(), block.mlp.c_proj.bias.detach(),
+                scale,
+            ))
+
+
+class Decoder:
+    """A batch of rows advancing one word per step over a shared, preallocated key/value cache.
+
+    Rows may start from different prompts: shorter ones are padded on the left and their padding
+    is masked out.  Identical prompts (the usual case: N candidates of one request) are encoded
+    once and copied.
+    """
+
+    def __init__(self, w: _Weights, prompts: Sequence[Sequence[int]], capacity: int):
+        import torch
+
+        self.w = w
+        self.rows = len(prompts)
+        longest = max(len(p) for p in prompts)
+        self.capacity = min(w.positions, longest + capacity)
+        if longest >= w.positions:
+            raise ValueError(f"a prompt of {longest} words does not fit the model's {w.positions} positions")
+        shape = (self.rows, w.heads, self.capacity, w.head_dim)
+        self.keys = [torch.empty(shape) for _ in w.layers]
+        self.values = [torch.empty(shape) for _ in w.layers]
+        self.pad = [longest - len(p) for p in prompts]
+        self.prompts = [list(p) for p in prompts]
+        self.length = 0            # cache columns filled
+        self.shared = all(p == self.prompts[0] for p in self.prompts)
+        self.padded = any(self.pad)
+        if self.padded:
+            self.valid = torch.zeros(self.rows, self.capacity, dtype=torch.bool)
+            for r, pad in enumerate(self.pad):
+                self.valid[r, pad:longest] = True
+        self.next_pos = torch.tensor([len(p) for p in prompts])
+
+    @property
+    def room(self) -> int:
+        """Words that can still be appended."""
+        return self.capacity - self.length
+
+    def prefill(self, chunk: int = 128, cancelled=None):
+        """Encode the prompts (in chunks, checking ``cancelled`` between them); logits of the last word per row."""
+        import torch
+
+        longest = len(self.prompts[0]) + self.pad[0]
+        if self.shared:
+            ids = torch.tensor([self.prompts[0]])
+            rows = 1
+        else:
+            ids = torch.tensor([[0] * pad + p for pad, p in zip(self.pad, self.prompts)])
+            rows = self.rows
+        pos = torch.arange(longest).unsqueeze(0).expand(rows, -1) - torch.tensor(self.pad[:rows]).unsqueeze(1)
+        pos = pos.clamp(min=0)
+        logits = None
+        for s in range(0, longest, chunk):
+            if cancelled is not None and cancelled():
+                return None
+            e = min(longest, s + chunk)
+            logits = self._forward(ids[:, s:e], pos[:, s:e], s, rows)
+        if self.shared and self.rows > 1:
+            for cache in (*self.keys, *self.values):
+                cache[1:, :, :longest] = cache[0:1, :, :longest]
+            logits = logits.expand(self.rows, -1)
+        return logits
+
+    def step(self, ids):
+        """Append one word per row (a LongTensor of shape [rows]); logits [rows, vocab] for the next word."""
+        logits = self._forward(ids.unsqueeze(1), self.next_pos.unsqueeze(1), self.length, self.rows)
+        self.next_pos += 1
+        return logits
+
+    def _forward(self, ids, pos, start: int, rows: int):
+        import torch
+        import torch.nn.functional as F
+
+        w = self.w
+        n, t = ids.shape
+        end = start + t
+        if self.padded:
+            if t == 1:
+                self.valid[:, start] = True
+                mask = self.valid[:rows, None, None, :end]
+            else:
+                causal = torch.ones(t, end, dtype=torch.bool).tril(start)
+                mask = causal & self.valid[:rows, None, :end]
+                # A padding query sees no valid key; let it see everything (nothing ever reads its output)
+                # so attention does not divide by zero.
+                mask = (mask | ~mask.any(-1, keepdim=True)).unsqueeze(1)
+            is_causal = False
+        elif t == 1:
+            mask, is_causal = None, False
+        elif start == 0:
+            mask, is_causal = None, True
+        else:
+            mask, is_causal = torch.ones(t, end, dtype=torch.bool).tril(start), False
+        x = w.wte[ids] + w.wpe[pos]
+        e, h, d = w.embed, w.heads, w.head_dim
+        for layer, (l1w, l1b, aw, ab, pw, pb, l2w, l2b, fw, fb, f2w, f2b, scale) in enumerate(w.layers):
+            a = F.layer_norm(x, (e,), l1w, l1b, w.eps)
+            qkv = torch.addmm(ab, a.view(n * t, e), aw).view(n, t, 3, h, d).permute(2, 0, 3, 1, 4)
+            kc, vc = self.keys[layer], self.values[layer]
+            kc[:n, :, start:end] = qkv[1]
+            vc[:n, :, start:end] = qkv[2]
+            att = F.scaled_dot_product_attention(qkv[0], kc[:n, :, :end], vc[:n, :, :end], attn_mask=mask,
+                                                 is_causal=is_causal, scale=scale)
+            att = att.transpose(1, 2).reshape(n * t, e)
+            x = x + torch.addmm(pb, att, pw).view(n, t, e)
+            a = F.layer_norm(x, (e,), l2w, l2b, w.eps).view(n * t, e)
+            x = x + torch.addmm(f2b, w.act(torch.addmm(fb, a, fw)), f2w).view(n, t, e)
+        last = F.layer_norm(x[:, -1], (e,), *w.ln_f, w.eps)
+        self.length = end
+        return last @ w.lm_head_t
+

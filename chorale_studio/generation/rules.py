@@ -1,0 +1,142 @@
+"""Strict voice leading while sampling: which pitches and note lengths would cross or move in parallel.
+
+The analysis package judges finished scores; these rules act on single sampling decisions, when
+only part of the music is known.  For one candidate, ``VoiceLeading`` keeps what every voice sings
+at every step of the window as far as it is fixed (context, locked cells, music already sampled in
+this candidate) and answers two questions:
+
+- which pitches may a voice start at a step without sounding above a fixed higher voice or below a
+  fixed lower one, and without moving in parallel fifths or octaves (same direction, interval class
+  0 or 7 both before and after) with a fixed voice that moves at the same instant;
+- which lengths may a note take without running into a crossing, or ending at a barline where the
+  voice's next (fixed) note would make parallels with another fixed voice.
+
+A pair of voices is always checked by whichever of the two is sampled later, when both are known.
+Parallels follow the analysis' definition (``analysis.rules.parallels``): both voices sound before and
+after and both change pitch; two octave leaps keep the interval and are not parallels.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..score import Score, Voice
+
+REST = -1
+UNKNOWN = None
+
+
+class VoiceLeading:
+    """What each voice sings at each step of one window, for one candidate (None where still unknown)."""
+
+    def __init__(self, score: Score, start_bar: int, bars: int, unknown: Iterable[tuple[Voice, int]]):
+        spb = score.steps_per_bar
+        self.spb = spb
+        self.origin = start_bar * spb - 1          # step -1 of the window is line index 0
+        length = bars * spb + 2                     # one step before the window, one after
+        unknown = set(unknown)
+        self.lines: list[list[int | None]] = []
+        for v in Voice:
+            line: list[int | None] = []
+            for i in range(length):
+                step = self.origin + i
+                if not 0 <= step < score.total_steps:
+                    line.append(REST)
+                elif (v, step // spb) in unknown:
+                    line.append(UNKNOWN)
+                else:
+                    p = score.pitch_at(v, step)
+                    line.append(REST if p is None else p)
+            self.lines.append(line)
+
+    # ---- what the sampler tells us ----------------------------------------------------------
+    def record(self, voice: Voice, step: int, length: int, pitch: int | None) -> None:
+        """``voice`` sings ``pitch`` (None: rests) over window steps [step, step + length)."""
+        line = self.lines[voice]
+        value = REST if pitch is None else pitch
+        for i in range(step + 1, step + 1 + length):
+            line[i] = value
+
+    # ---- what the sampler asks ---------------------------------------------------------------
+    def banned_pitches(self, voice: Voice, step: int, candidates: Iterable[int]) -> set[int]:
+        """Pitches among ``candidates`` that ``voice`` may not start at window step ``step``."""
+        i = step + 1
+        before = self.lines[voice][i - 1]
+        banned: set[int] = set()
+        for other in Voice:
+            if other == voice:
+                continue
+            line = self.lines[other]
+            now = line[i]
+            if now is None or now == REST:
+                continue
+            above = other < voice
+            was = line[i - 1]
+            other_moves = was is not None and was != REST and was != now
+            for p in candidates:
+                if (p > now) if above else (p < now):
+                    banned.add(p)
+                elif other_moves and before is not None and before != REST and _parallel(before, p, was, now):
+                    banned.add(p)
+        return banned
+
+    def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int]) -> set[int]:
+        """Lengths of the stretch [step, step + d) of a note of ``pitch`` that would break a rule."""
+        banned: set[int] = set()
+        own = self.lines[voice]
+        for d in lengths:
+            if self._crosses(voice, pitch, step, step + d):
+                banned.add(d)
+                continue
+            nxt = own[step + d + 1] if step + d + 1 < len(own) else None
+            if nxt is not None and nxt != REST and nxt != pitch and self._parallel_at(voice, pitch, nxt, step + d):
+                banned.add(d)
+        return banned
+
+    def _crosses(self, voice: Voice, pitch: int, start: int, end: int) -> bool:
+        for other in Voice:
+            if other == voice:
+                continue
+            above = other < voice
+            for q in self.lines[other][start + 1:end + 1]:
+                if q is None or q == REST:
+                    continue
+                if (pitch > q) if above else (pitch < q):
+                    return True
+        return False
+
+    def _parallel_at(self, voice: Voice, before: int, after: int, step: int) -> bool:
+        """Would ``voice`` moving ``before`` → ``after`` at ``step`` make parallels with a fixed voice?"""
+        i = step + 1
+        for other in Voice:
+            if other == voice:
+                continue
+            was, now = self.lines[other][i - 1], self.lines[other][i]
+            if was is None or now is None or was == REST or now == REST or was == now:
+                continue
+            if _parallel(before, after, was, now):
+                return True
+        return False
+
+    # ---- checking finished music (tests, and counting rates with strict off) ----------------
+    def violations(self) -> int:
+        """Crossings and parallels in the known music: the same definitions the masks use."""
+        count = 0
+        for step in range(self.origin + 1, self.origin + len(self.lines[0]) - 1):
+            i = step - self.origin
+            for v in Voice:
+                p = self.lines[v][i]
+                if p is None or p == REST:
+                    continue
+                if self.lines[v][i - 1] != p and (p in self.banned_pitches(v, i - 1, (p,))):
+                    count += 1
+        return count
+
+
+def _parallel(a1: int, a2: int, b1: int, b2: int) -> bool:
+    """Voice a moves a1 → a2 while voice b moves b1 → b2: parallel fifths or octaves?"""
+    if a1 == a2 or b1 == b2 or (a2 > a1) != (b2 > b1):
+        return False
+    if (a2 - a1) % 12 == 0 and (b2 - b1) % 12 == 0:
+        return False
+    was, now = abs(a1 - b1) % 12, abs(a2 - b2) % 12
+    return was == now and now in (0, 7)

@@ -1,0 +1,18 @@
+"""`chorale-studio convert IN OUT`: read a piece in one format and write it in another."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .files import load_any, save_any
+
+
+def convert(args: argparse.Namespace) -> int:
+    """Convert by extension; what the import adjusted is listed on stderr once the output is saved."""
+    result = load_any(args.input)
+    save_any(result.score, args.output)
+    for message in result.messages:
+        print(f"{args.input}: {message}", file=sys.stderr)
+    score = result.score
+    print(f"wrote {args.output}: {score.bars} bars of {score.meter}, {score.note_count()} notes")
+    return 0

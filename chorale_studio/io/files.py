@@ -1,0 +1,78 @@
+"""Open and save any supported file by its extension: MIDI, MusicXML, .chorale projects, token text.
+
+Limits, checked before any parser runs: files over 50 MB are refused, and so
+are pieces longer than Score.MAX_BARS bars (as soon as a format reveals its
+length, before notes are quantised).  Every failure comes out as one
+FileFormatError naming the file and what is wrong with it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..errors import ChoraleError, FileFormatError
+from ..score.model import Score
+from .atomic import atomic_write_bytes
+from .common import ImportResult, check_size, one_line, reading
+from .midi import read_midi, write_midi
+from .musicxml import MUSICXML_SUFFIXES, read_musicxml, write_musicxml
+from .project import load_project, save_project
+
+MIDI_SUFFIXES = (".mid", ".midi")
+PROJECT_SUFFIX = ".chorale"
+TEXT_SUFFIX = ".txt"
+SUPPORTED = (*MIDI_SUFFIXES, *MUSICXML_SUFFIXES, PROJECT_SUFFIX, TEXT_SUFFIX)
+
+
+def _unsupported(path: Path, verb: str) -> FileFormatError:
+    return FileFormatError(f"could not {verb} {path}: unknown file type {path.suffix or '(none)'!r} "
+                           f"(use {', '.join(SUPPORTED)})")
+
+
+def load_any(path: str | Path) -> ImportResult:
+    """Read a piece from any supported file; the extension decides the format."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in MIDI_SUFFIXES:
+        return read_midi(path)
+    if suffix in MUSICXML_SUFFIXES:
+        return read_musicxml(path)
+    if suffix == PROJECT_SUFFIX:
+        return ImportResult(score=load_project(path).score, messages=[], source=path)
+    if suffix == TEXT_SUFFIX:
+        return _read_token_text(path)
+    raise _unsupported(path, "read")
+
+
+def _read_token_text(path: Path) -> ImportResult:
+    from ..tokens.decode import decode_text  # the token language is loaded only when needed
+
+    with reading(path, "seed-language text"):
+        check_size(path)
+        decoded = decode_text(path.read_text(encoding="utf-8"))
+        return ImportResult(score=decoded.score, messages=list(decoded.repairs), source=path)
+
+
+def save_any(score: Score, path: str | Path, settings: Mapping[str, Any] | None = None) -> None:
+    """Write ``score`` in the format the extension names (atomically; a failed save changes nothing).
+
+    ``settings`` (generation settings) are kept only by .chorale projects.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in MIDI_SUFFIXES:
+        write_midi(score, path)
+    elif suffix in MUSICXML_SUFFIXES:
+        write_musicxml(score, path)
+    elif suffix == PROJECT_SUFFIX:
+        save_project(path, score, settings)
+    elif suffix == TEXT_SUFFIX:
+        from ..tokens.encode import encode_score_text
+
+        try:
+            text = encode_score_text(score)
+        except ChoraleError as exc:
+            raise FileFormatError(f"could not save to {path}: {one_line(exc)}") from None
+        atomic_write_bytes(path, (text.rstrip("\n") + "\n").encode("utf-8"))
+    else:
+        raise _unsupported(path, "save to")
