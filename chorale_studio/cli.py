@@ -128,6 +128,7 @@ def _gui_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="a .chorale project, or a MIDI/MusicXML file to import")
     p.add_argument("--selftest", action="store_true",
                    help="load the model, generate, render, export and re-read; print 'selftest ok'")
+    p.add_argument("--model", help="the model folder --selftest uses (default: the shipped model)")
     return p
 
 
@@ -148,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _gui_parser().parse_args(argv)
     if args.selftest:
         from .selftest import run_selftest
-        return run_selftest()
+        return run_selftest(args.model)
     from .ui.app import run_app
     return run_app(args.file)
 

@@ -170,7 +170,7 @@ def test_six_eight_time_is_refused_with_the_meter_named(tmp_path):
 @pytest.mark.parametrize("content, reason", [
     (b"", "the file is empty"),
     (bytes(range(256)) * 4, "not a readable MIDI file"),
-    (b"MThd\x00\x00\x00\x06\x00\x01\x00\x01\x00\x60", "not a readable MIDI file"),  # header, then cut off
+    (b"MThd\x00\x00\x00\x06\x00\x01\x00\x01\x00\x60", "the MIDI file is cut off"),  # header, then nothing
 ], ids=["empty", "random bytes", "truncated"])
 def test_files_that_are_not_midi_give_one_clear_error(tmp_path, content, reason):
     path = tmp_path / "bad.mid"
@@ -187,4 +187,14 @@ def test_a_midi_file_without_notes_is_refused(tmp_path):
     midi.tracks.append(mido.MidiTrack([mido.MetaMessage("set_tempo", tempo=500000)]))
     midi.save(path)
     with pytest.raises(FileFormatError, match="contains no notes"):
+        read_midi(path)
+
+
+def test_a_piece_longer_than_the_bar_limit_is_refused_before_it_is_built(tmp_path):
+    path = tmp_path / "endless.mid"
+    voices = _satb_track_notes()
+    voices[3] = [(0, 96, 48), (96 * 4 * (Score.MAX_BARS + 5), 96, 43)]  # one note thousands of bars later
+    _write_tracks(path, voices)
+    with pytest.raises(FileFormatError, match=f"the piece has {Score.MAX_BARS + 6} bars; Chorale Studio handles "
+                                              f"up to {Score.MAX_BARS}"):
         read_midi(path)

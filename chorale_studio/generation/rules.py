@@ -117,20 +117,6 @@ class VoiceLeading:
                 return True
         return False
 
-    # ---- checking finished music (tests, and counting rates with strict off) ----------------
-    def violations(self) -> int:
-        """Crossings and parallels in the known music: the same definitions the masks use."""
-        count = 0
-        for step in range(self.origin + 1, self.origin + len(self.lines[0]) - 1):
-            i = step - self.origin
-            for v in Voice:
-                p = self.lines[v][i]
-                if p is None or p == REST:
-                    continue
-                if self.lines[v][i - 1] != p and (p in self.banned_pitches(v, i - 1, (p,))):
-                    count += 1
-        return count
-
 
 def _parallel(a1: int, a2: int, b1: int, b2: int) -> bool:
     """Voice a moves a1 → a2 while voice b moves b1 → b2: parallel fifths or octaves?"""

@@ -190,6 +190,12 @@ class GrammarState:
         self._take(word)
         return self
 
+    def force(self, word: str) -> "GrammarState":
+        """Take ``word`` without checking it: music the user wrote (context, a locked cell) may leave
+        its voice's range, and a generator must still read past it."""
+        self._take(word)
+        return self
+
     def _take(self, word: str) -> None:
         p = self.phase
         if p == HEADER:

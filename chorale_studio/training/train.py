@@ -119,6 +119,19 @@ def plot_loss(history: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
+def _length_grouping(arguments_class) -> dict:
+    """Batches of similar length waste far less time on padding (examples run 95–800 words);
+    the option's name differs between transformers releases."""
+    import inspect
+
+    params = inspect.signature(arguments_class).parameters
+    if "train_sampling_strategy" in params:
+        return {"train_sampling_strategy": "group_by_length"}
+    if "group_by_length" in params:
+        return {"group_by_length": True}
+    return {}
+
+
 def train_model(settings: TrainSettings) -> Path:
     """Train (or resume) and save the final model folder; returns its path."""
     import torch
@@ -170,6 +183,7 @@ def train_model(settings: TrainSettings) -> Path:
         bf16=gpu,
         dataloader_num_workers=settings.dataloader_workers,
         remove_unused_columns=False,
+        **_length_grouping(TrainingArguments),
     )
     started = time.time()
 

@@ -12,6 +12,7 @@ import os
 import sys
 import time
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -33,8 +34,13 @@ def run_app(file: str | None = None) -> int:
         # Reached once the event loop has painted the shown window.
         QTimer.singleShot(0, lambda: (print(f"window shown after {time.time() - float(t0):.3f} s", flush=True),
                                       app.quit()))
+    else:
+        QTimer.singleShot(0, window.connect_playback)
+        if file:
+            QTimer.singleShot(0, lambda: window.open_file(file))
+    try:
         return app.exec()
-    QTimer.singleShot(0, window.connect_playback)
-    if file:
-        QTimer.singleShot(0, lambda: window.open_file(file))
-    return app.exec()
+    finally:
+        # Destroy the window while Python is still whole; left to interpreter shutdown, PySide
+        # can crash freeing it.
+        shiboken6.delete(window)

@@ -1,0 +1,66 @@
+"""`chorale-studio generate`: new music, a continuation, a fill or a harmonization from the command line."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..score import Voice
+from .requests import (ContinueRequest, FillRequest, GenerationError, HarmonizeRequest, NewRequest, Request,
+                       Sampling)
+
+
+def _bar_range(text: str | None, bars: int) -> tuple[int, int]:
+    """'A:B' (0-based, B exclusive) → (A, B); None → the whole piece."""
+    if text is None:
+        return 0, bars
+    try:
+        a, b = (int(p) for p in text.split(":"))
+    except ValueError:
+        raise GenerationError(f"--bars {text!r} is not a range A:B such as 2:6") from None
+    if not 0 <= a < b <= bars:
+        raise GenerationError(f"--bars {text} is outside the piece's {bars} bars")
+    return a, b
+
+
+def _request(args: argparse.Namespace, sampling: Sampling) -> Request:
+    if args.mode == "new":
+        try:
+            bars = int(args.bars) if args.bars else 8
+        except ValueError:
+            raise GenerationError(f"for a new piece --bars is the number of bars, not {args.bars!r}") from None
+        return NewRequest(bars=bars, sampling=sampling)
+    if not args.input:
+        raise GenerationError(f"--mode {args.mode} needs --input, the piece to work on")
+    from ..io.files import load_any
+
+    score = load_any(args.input).score
+    if args.mode == "continue":
+        return ContinueRequest(score, sampling=sampling)
+    voices = tuple(Voice.parse_list(args.voices)) if args.voices else tuple(Voice)
+    start, end = _bar_range(args.bars, score.bars)
+    if args.mode == "fill":
+        return FillRequest(score, frozenset((v, b) for v in voices for b in range(start, end)), sampling)
+    if not args.voices:
+        raise GenerationError("--mode harmonize needs --voices, the voices to write (e.g. A,T,B)")
+    return HarmonizeRequest(score, voices, start, end, sampling)
+
+
+def generate(args: argparse.Namespace) -> int:
+    from ..io.files import save_any
+    from ..paths import default_model_dir
+    from .engine import generate as run
+    from .model import ChoraleModel
+
+    sampling = Sampling(temperature=args.temperature, top_k=args.top_k, top_p=args.top_p, seed=args.seed,
+                        candidates=args.candidates, strict=args.strict, style=args.style)
+    request = _request(args, sampling)
+    model = ChoraleModel.load(Path(args.model) if args.model else default_model_dir())
+    result = run(model, request)
+    best = result.candidates[0]
+    save_any(best.score, args.output, settings={"mode": args.mode, "seed": args.seed, "temperature":
+                                                args.temperature, "top_p": args.top_p, "top_k": args.top_k,
+                                                "style": sampling.style.lower(), "strict": args.strict})
+    scores = ", ".join(f"{c.vl_score:.1f}" for c in result.candidates)
+    print(f"wrote {args.output}: {len(best.cells)} cells by {result.strategy} in {result.seconds:.2f} s "
+          f"({result.words} words); voice-leading badness {scores}; relaxed notes {best.relaxed_notes}")
+    return 0

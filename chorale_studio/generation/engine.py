@@ -1,0 +1,209 @@
+"""Answering a request: cut it into windows, sample every candidate under the grammar, splice, rank.
+
+Two strategies, chosen by what the model's vocabulary allows:
+
+- **infill** (models with FILL words): a window of up to 8 bars around the target cells, each target
+  written as a placeholder, and the FILL sections sampled after the last track, so the model hears
+  the music on both sides.
+- **prefix** (seed-language models such as js-fakes-4bars): 4-bar windows with the voices that stay
+  as the first tracks and the voices to write last; bars of a written voice that must stay (locked,
+  or outside the target) are forced word by word.  The model hears everything before a target in
+  the text: all of the fixed voices, and its own voice's earlier bars.
+
+A new piece starts with a freely written 4-bar window; later bars, like a continuation, are
+filled window by window with the bars before them as context.  Voices are written outer voices
+first (soprano, bass, alto, tenor).  The request's score is never changed; every candidate is a
+new Score.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from ..analysis import candidate_score
+from ..score import Cell, Note, Score, Voice
+from ..tokens import grammar as G
+from ..tokens import vocab as V
+from ..tokens.decode import decode_words
+from ..tokens.encode import Header, bar_words, encode_window
+from .model import ChoraleModel
+from .requests import (Candidate, GenerationError, GenerationResult, NewRequest, Progress, Request)
+from .rules import VoiceLeading
+from .sampler import Cancelled, ProgressCallback, Row, sample
+
+#: The order voices are written in: outer voices first, as composers often work.
+WRITING_ORDER: tuple[Voice, ...] = (Voice.SOPRANO, Voice.BASS, Voice.ALTO, Voice.TENOR)
+#: (window bars, most target bars per window) per strategy.
+WINDOWS = {"infill": (8, 4), "prefix": (4, 2)}
+_WORDS_PER_CELL = 18  # a typical bar's words with its BAR_START/BAR_END, for estimates
+
+
+@dataclass(frozen=True)
+class Window:
+    """Bars start … start + bars - 1 of the piece, and the cells to write in them."""
+
+    start: int
+    bars: int
+    targets: frozenset[Cell]
+    free: bool = False   # a new piece's first window: every cell written, no fill sections
+
+
+def plan_windows(targets: frozenset[Cell], total_bars: int, strategy: str, new_piece: bool) -> list[Window]:
+    """Windows covering every target bar, each with as much context as fits, never reaching into the
+    bars a later window writes (those are not decided yet)."""
+    size, chunk_bars = WINDOWS[strategy]
+    bars = sorted({b for _, b in targets})
+    out: list[Window] = []
+    if new_piece:
+        first = frozenset(c for c in targets if c[1] < 4)
+        out.append(Window(0, 4, first, free=True))
+        bars = [b for b in bars if b >= 4]
+    chunks: list[list[int]] = []
+    while bars:
+        chunk = [b for b in bars if b < bars[0] + chunk_bars]
+        chunks.append(chunk)
+        bars = bars[len(chunk):]
+    for k, chunk in enumerate(chunks):
+        lo, hi = chunk[0], chunk[-1] + 1
+        limit = chunks[k + 1][0] if k + 1 < len(chunks) else total_bars
+        extra = max(0, size - (hi - lo))
+        after = min(extra // 2, limit - hi)
+        before = min(lo, extra - after)
+        after = min(limit - hi, extra - before)
+        cells = frozenset(c for c in targets if lo <= c[1] < hi)
+        out.append(Window(lo - before, hi - lo + before + after, cells))
+    return out
+
+
+def generate(model: ChoraleModel, request: Request, *, progress: ProgressCallback | None = None,
+             cancelled: Cancelled | None = None) -> GenerationResult:
+    """Answer ``request`` with ``request.sampling.candidates`` candidates, best first.
+
+    ``progress`` receives Progress values while sampling; ``cancelled`` is polled at every step and
+    makes the call raise GenerationCancelled, with nothing changed.
+    """
+    import torch
+
+    began = time.perf_counter()
+    settings = request.sampling
+    caps = model.capabilities
+    base = request.base()
+    header = _header(model, base, settings.style)
+    strategy = caps.strategy
+    targets = request.targets(base)
+    windows = plan_windows(targets, base.bars, strategy, isinstance(request, NewRequest))
+    scores = [base.copy() for _ in range(settings.candidates)]
+    relaxed = [0] * settings.candidates
+    generator = torch.Generator().manual_seed(int(settings.seed))
+    expected = sum(_WORDS_PER_CELL * len(w.targets) + 12 for w in windows)
+    words = steps_before = 0
+    written: list[tuple[Voice, Note]] = []   # the first candidate's notes of finished windows
+    with torch.inference_mode():
+        for window in windows:
+            rows, fitted = zip(*(_fitted_row(model, score, window, header, strategy, settings.strict)
+                                 for score in scores))
+            offset = fitted[0].start * base.steps_per_bar
+            report = _progress_relay(progress, steps_before, expected)
+            steps = sample(model, list(rows), settings, generator, expected=expected - steps_before, progress=report,
+                           cancelled=cancelled,
+                           on_notes=lambda ns: (*written, *((v, n.with_(start=n.start + offset)) for v, n in ns)))
+            steps_before += steps
+            for c, (score, row, win) in enumerate(zip(scores, rows, fitted)):
+                _splice(score, win, row.prompt + row.words)
+                relaxed[c] += row.relaxed
+                words += len(row.words)
+            written += [(v, n) for v, b in sorted(window.targets) for n in scores[0].notes_in_cell(v, b)]
+    region = (min(b for _, b in targets) * base.steps_per_bar, (max(b for _, b in targets) + 1) * base.steps_per_bar)
+    candidates = [Candidate(score=s, cells=targets, vl_score=candidate_score(s, region), relaxed_notes=n)
+                  for s, n in zip(scores, relaxed)]
+    candidates.sort(key=lambda c: c.vl_score)
+    if progress is not None:
+        progress(Progress(words=steps_before, expected=steps_before, notes=tuple(written)))
+    return GenerationResult(candidates=tuple(candidates), strategy=strategy, seconds=time.perf_counter() - began,
+                            words=words)
+
+
+def _progress_relay(progress: ProgressCallback | None, before: int, expected: int) -> ProgressCallback | None:
+    """Progress of one window, counted on from the windows before it."""
+    if progress is None:
+        return None
+    return lambda p: progress(Progress(words=before + p.words, expected=max(expected, before + p.words + 1),
+                                       notes=p.notes))
+
+
+def _header(model: ChoraleModel, score: Score, style: str) -> Header:
+    caps = model.capabilities
+    if style not in caps.styles:
+        raise GenerationError(f"this model does not know the style {style.lower()} "
+                              f"(it knows {', '.join(s.lower() for s in caps.styles) or 'none'})")
+    meter = str(score.meter)
+    if meter != "4/4" and meter not in caps.meters:
+        raise GenerationError(f"this model writes only 4/4; it cannot write in {meter}")
+    return Header(style=style, meter=score.meter if caps.meters else None, key=score.key if caps.keys else None)
+
+
+def _fitted_row(model: ChoraleModel, score: Score, window: Window, header: Header, strategy: str,
+                strict: bool) -> tuple[Row, Window]:
+    """The row of ``window``, with context bars dropped (the farther side first) until it fits the model."""
+    while True:
+        row = _row(model, score, window, header, strategy, strict)
+        budget = len(row.prompt) + _WORDS_PER_CELL * len(window.targets) + sum(map(len, row.forced_bars.values()))
+        if budget <= model.capabilities.context:
+            return row, window
+        lo = min(b for _, b in window.targets)
+        hi = max(b for _, b in window.targets) + 1
+        before, after = lo - window.start, window.start + window.bars - hi
+        if window.free or before + after == 0:
+            raise GenerationError(f"bars {lo + 1}–{hi} hold more music than the model can read at once "
+                                  f"({model.capabilities.context} words); select fewer bars")
+        if before >= after:
+            window = Window(window.start + 1, window.bars - 1, window.targets)
+        else:
+            window = Window(window.start, window.bars - 1, window.targets)
+
+
+def _row(model: ChoraleModel, score: Score, window: Window, header: Header, strategy: str, strict: bool) -> Row:
+    """The prompt, grammar state and forced bars of one candidate in one window."""
+    caps = model.capabilities
+    spb = score.steps_per_bar
+    # The seed's step values only, as the training corpus writes them (a 5 is 4 + 1).
+    steps = tuple(d for d in V.SEED_STEPS if d in caps.steps)
+    written_voices = [v for v in WRITING_ORDER if any((v, b) in window.targets
+                                                      for b in range(window.start, window.start + window.bars))]
+    infill = strategy == "infill" and not window.free
+    if infill:
+        order = WRITING_ORDER
+        prompt = encode_window(score, window.start, window.bars, order, header=header, steps=steps,
+                               fill_cells=window.targets, with_fills=False)
+        forced: dict[tuple[Voice, int], list[str]] = {}
+    else:
+        order = tuple(v for v in WRITING_ORDER if v not in written_voices) + tuple(written_voices)
+        prompt = header.words()
+        forced = {}
+        for v in order:
+            bars = {b: [V.BAR_START, *bar_words(score.notes_in_cell(v, window.start + b), (window.start + b) * spb,
+                                                spb, steps, v), V.BAR_END]
+                    for b in range(window.bars) if (v, window.start + b) not in window.targets}
+            if v in written_voices:
+                forced.update({(v, b): words for b, words in bars.items()})
+            else:
+                prompt += [V.TRACK_START, f"INST={V.INST_OF_VOICE[v]}",
+                           *(w for b in range(window.bars) for w in bars[b]), V.TRACK_END]
+    config = G.GrammarConfig(steps_per_bar=spb, bars=window.bars, steps=steps,
+                             ranges=G.ranges_of(score.ranges), order=order, header=tuple(header.words()),
+                             allow_fill=infill, vocab=model.words)
+    state = G.start(config)
+    for w in prompt:
+        state.force(w)
+    guard = VoiceLeading(score, window.start, window.bars, window.targets) if strict else None
+    return Row(prompt=prompt, state=state, forced_bars=forced, guard=guard)
+
+
+def _splice(score: Score, window: Window, words: list[str]) -> None:
+    """Put the written cells of a finished window into ``score``."""
+    piece = decode_words(words, meter=score.meter, key=score.key, repair=False).score
+    shift = window.start * score.steps_per_bar
+    cells = sorted(window.targets)
+    notes = {(v, b): [n.with_(start=n.start + shift) for n in piece.notes_in_cell(v, b - window.start)]
+             for v, b in cells}
+    score.replace_cells(cells, notes)
+

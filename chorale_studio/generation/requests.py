@@ -1,0 +1,199 @@
+"""What a composer asks the generator for, and what comes back: immutable values, no Qt, no torch.
+
+A request holds a snapshot of the score (later edits in the window do not reach a running
+generation), the cells to write, and the sampling settings.  Locked cells are never targets:
+``targets()`` leaves them out, and asking only for locked cells is an error.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..errors import ChoraleError
+from ..score import Cell, Key, Meter, Note, Score, Voice
+from ..tokens.vocab import STYLES
+
+
+class GenerationError(ChoraleError):
+    """A request the model cannot answer (bad settings, nothing to write, a meter it does not know)."""
+
+
+class GenerationCancelled(ChoraleError):
+    """The composer cancelled; nothing was changed."""
+
+    def __init__(self, message: str = "generation cancelled; nothing was changed"):
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How to draw words: temperature, top-k (0: off), top-p (1: off), seed, candidates, strict rules, style."""
+
+    temperature: float = 1.0
+    top_k: int = 0
+    top_p: float = 0.95
+    seed: int = 0
+    candidates: int = 1
+    strict: bool = True
+    style: str = "JSFAKES"
+
+    def __post_init__(self) -> None:
+        if not 0.05 <= float(self.temperature) <= 5.0:
+            raise GenerationError(f"temperature {self.temperature} must be between 0.05 and 5")
+        if not 0.0 < float(self.top_p) <= 1.0:
+            raise GenerationError(f"top-p {self.top_p} must be above 0 and at most 1")
+        if not isinstance(self.top_k, int) or self.top_k < 0:
+            raise GenerationError(f"top-k {self.top_k!r} must be 0 (off) or a positive number of words")
+        if not isinstance(self.candidates, int) or not 1 <= self.candidates <= 16:
+            raise GenerationError(f"{self.candidates!r} candidates: ask for 1 to 16")
+        style = str(self.style).upper()
+        if style not in STYLES:
+            raise GenerationError(f"unknown style {self.style!r} (use {' or '.join(s.lower() for s in STYLES)})")
+        object.__setattr__(self, "style", style)
+
+
+def _snapshot(request, score: Score) -> None:
+    object.__setattr__(request, "score", score.copy())
+
+
+def _check_bars(score: Score, bars: Iterable[int]) -> None:
+    for b in bars:
+        if not 0 <= b < score.bars:
+            raise GenerationError(f"bar {b + 1} is outside the piece (bars 1–{score.bars})")
+
+
+def _unlocked(score: Score, cells: Iterable[Cell]) -> frozenset[Cell]:
+    cells = frozenset((Voice(v), b) for v, b in cells)
+    targets = frozenset(c for c in cells if c not in score.locks)
+    if not targets:
+        raise GenerationError("nothing to write: every selected cell is locked" if cells
+                              else "nothing to write: no cells are selected")
+    return targets
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """A new chorale of ``bars`` bars (at least 4), written window by window."""
+
+    bars: int = 8
+    meter: Meter = field(default_factory=Meter)
+    key: Key = field(default_factory=Key)
+    tempo: float = 90.0
+    sampling: Sampling = field(default_factory=Sampling)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.bars, int) or not 4 <= self.bars <= Score.MAX_BARS:
+            raise GenerationError(f"a new chorale has at least 4 bars, not {self.bars!r}")
+
+    def base(self) -> Score:
+        return Score(bars=self.bars, meter=self.meter, key=self.key, tempo=self.tempo)
+
+    def targets(self, base: Score) -> frozenset[Cell]:
+        return frozenset((v, b) for v in Voice for b in range(base.bars))
+
+
+@dataclass(frozen=True)
+class ContinueRequest:
+    """``bars`` more bars after the last, conditioned on the music before (at least 4 bars of it)."""
+
+    score: Score
+    bars: int = 4
+    sampling: Sampling = field(default_factory=Sampling)
+
+    def __post_init__(self) -> None:
+        _snapshot(self, self.score)
+        if self.score.bars < 4:
+            raise GenerationError(f"continuing needs at least 4 bars to listen to; the piece has {self.score.bars}")
+        if not isinstance(self.bars, int) or not 1 <= self.bars or self.score.bars + self.bars > Score.MAX_BARS:
+            raise GenerationError(f"cannot add {self.bars!r} bars")
+
+    def base(self) -> Score:
+        out = self.score.copy()
+        out.insert_bars(out.bars, self.bars)
+        return out
+
+    def targets(self, base: Score) -> frozenset[Cell]:
+        return frozenset((v, b) for v in Voice for b in range(self.score.bars, base.bars))
+
+
+@dataclass(frozen=True)
+class FillRequest:
+    """Rewrite any set of (voice, bar) cells, listening to the music on both sides."""
+
+    score: Score
+    cells: frozenset[Cell]
+    sampling: Sampling = field(default_factory=Sampling)
+
+    def __post_init__(self) -> None:
+        _snapshot(self, self.score)
+        object.__setattr__(self, "cells", frozenset((Voice(v), b) for v, b in self.cells))
+        _check_bars(self.score, (b for _, b in self.cells))
+        _unlocked(self.score, self.cells)
+
+    def base(self) -> Score:
+        return self.score.copy()
+
+    def targets(self, base: Score) -> frozenset[Cell]:
+        return _unlocked(base, self.cells)
+
+
+@dataclass(frozen=True)
+class HarmonizeRequest:
+    """Write ``voices`` over bars ``start`` … ``end - 1`` to go with the voices already there."""
+
+    score: Score
+    voices: tuple[Voice, ...]
+    start: int = 0
+    end: int | None = None
+    sampling: Sampling = field(default_factory=Sampling)
+
+    def __post_init__(self) -> None:
+        _snapshot(self, self.score)
+        voices = tuple(sorted({Voice(v) for v in self.voices}))
+        if not voices:
+            raise GenerationError("name the voices to write (e.g. A,T,B)")
+        object.__setattr__(self, "voices", voices)
+        end = self.score.bars if self.end is None else self.end
+        if not 0 <= self.start < end <= self.score.bars:
+            raise GenerationError(f"bars {self.start + 1}–{end} are outside the piece (bars 1–{self.score.bars})")
+        object.__setattr__(self, "end", end)
+        _unlocked(self.score, self._cells())
+
+    def _cells(self) -> set[Cell]:
+        return {(v, b) for v in self.voices for b in range(self.start, self.end)}
+
+    def base(self) -> Score:
+        return self.score.copy()
+
+    def targets(self, base: Score) -> frozenset[Cell]:
+        return _unlocked(base, self._cells())
+
+
+Request = NewRequest | ContinueRequest | FillRequest | HarmonizeRequest
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Words sampled so far out of about how many, and the notes of the first candidate written so far."""
+
+    words: int
+    expected: int
+    notes: tuple[tuple[Voice, Note], ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One answer: the whole piece with the change applied, the cells it wrote and how it sounds."""
+
+    score: Score
+    cells: frozenset[Cell]
+    vl_score: float          # voice-leading badness (analysis.candidate_score): lower is better
+    relaxed_notes: int       # notes for which the strict rules had to be relaxed
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    candidates: tuple[Candidate, ...]   # best first
+    strategy: str                       # "infill" (MMM fill sections) or "prefix" (target voices written last)
+    seconds: float
+    words: int                          # words sampled, all candidates together

@@ -1,0 +1,212 @@
+"""The constrained decoding loop: N candidates in one batch, one word each per step.
+
+At every step each row either takes a forced word (a locked or kept bar in prefix forcing, or
+the only word the grammar allows) or draws one from the model's distribution restricted to what
+the grammar automaton allows and, in strict mode, to what the voice-leading rules allow.  The
+masks are cached per grammar state as tensors, the prompt is encoded once and the key/value
+cache is reused, so a step costs one small forward pass plus a few tensor operations.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..score import Note, Voice
+from ..tokens import grammar as G
+from ..tokens import vocab as V
+from .model import ChoraleModel
+from .requests import GenerationCancelled, GenerationError, Progress, Sampling
+from .rules import VoiceLeading
+
+ProgressCallback = Callable[[Progress], None]
+Cancelled = Callable[[], bool]
+
+_ON, _OFF, _TD = 1, 2, 3
+PROGRESS_EVERY = 8  # steps between progress reports
+
+
+@dataclass
+class Row:
+    """One candidate being written in one window."""
+
+    prompt: list[str]
+    state: G.GrammarState                               # the grammar after the prompt
+    forced_bars: dict[tuple[Voice, int], list[str]] = field(default_factory=dict)  # window bar → its words
+    guard: VoiceLeading | None = None                   # strict voice leading, or None
+    words: list[str] = field(default_factory=list)     # written after the prompt
+    notes: list[tuple[Voice, Note]] = field(default_factory=list)  # sampled notes, window steps
+    relaxed: int = 0
+    _queue: list[str] = field(default_factory=list)
+    _open: tuple[int, int] | None = None                # (pitch, start step) of a sampled note
+    _open_relaxed: bool = False
+
+
+class _Masks:
+    """Additive masks (0 where allowed, -inf elsewhere) per grammar state, kept on the model."""
+
+    def __init__(self, model: ChoraleModel):
+        self.model = model
+        self.cache: dict[tuple, object] = {}
+
+    def get(self, state: G.GrammarState):
+        import torch
+
+        k = (state.config, state.key())
+        mask = self.cache.get(k)
+        if mask is None:
+            mask = torch.full((len(self.model.id_to_word),), float("-inf"))
+            mask[self.model.ids(sorted(state.allowed()))] = 0.0
+            self.cache[k] = mask
+        return mask
+
+
+def _word_kinds(model: ChoraleModel) -> dict[str, tuple[int, int]]:
+    kinds: dict[str, tuple[int, int]] = {}
+    for w in model.words:
+        if w.startswith("NOTE_ON="):
+            kinds[w] = (_ON, V.word_value(w))
+        elif w.startswith("NOTE_OFF="):
+            kinds[w] = (_OFF, V.word_value(w))
+        elif w.startswith("TIME_DELTA="):
+            kinds[w] = (_TD, V.word_value(w))
+    return kinds
+
+
+def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, *, expected: int,
+           progress: ProgressCallback | None = None, cancelled: Cancelled | None = None,
+           on_notes: Callable[[list[tuple[Voice, Note]]], tuple] | None = None) -> int:
+    """Write every row to the end of its piece; returns the number of decoding steps.
+
+    ``on_notes`` turns the first row's window notes into the notes a progress report shows.
+    """
+    import torch
+
+    masks = model.__dict__.setdefault("_masks", _Masks(model))
+    kinds = model.__dict__.setdefault("_kinds", _word_kinds(model))
+    ids_of = model.word_to_id
+    words_of = model.id_to_word
+    decoder = model.decoder([model.ids(r.prompt) for r in rows], capacity=model.capabilities.context)
+    logits = decoder.prefill(cancelled=cancelled)
+    if logits is None:
+        raise GenerationCancelled()
+    inv_temp = 1.0 / float(settings.temperature)
+    pad = model.pad_id
+    next_ids = torch.empty(len(rows), dtype=torch.long)
+    steps = 0
+    while True:
+        if cancelled is not None and cancelled():
+            raise GenerationCancelled()
+        chosen: list[str | None] = [None] * len(rows)
+        kept = [False] * len(rows)      # the word is the composer's, from a forced bar
+        draw: list[int] = []
+        draw_masks = []
+        bans: list[tuple[int, list[int]]] = []
+        for r, row in enumerate(rows):
+            st = row.state
+            if st.done:
+                continue
+            if not row._queue and st.phase == G.BAR_OR_TRACK_END and st.bars_done != st.track_bars:
+                row._queue = list(reversed(row.forced_bars.get((st.tracks[-1], st.bars_done), ())))
+            if row._queue:
+                chosen[r], kept[r] = row._queue.pop(), True
+                continue
+            allowed = st.allowed()
+            banned = _strict_bans(row, allowed, kinds) if row.guard is not None and st.phase == G.BAR else ()
+            if len(allowed) == 1:   # (a lone word that breaks a rule has just been relaxed and counted)
+                chosen[r] = next(iter(allowed))
+                continue
+            if banned:
+                bans.append((len(draw), [ids_of[w] for w in banned]))
+            draw.append(r)
+            draw_masks.append(masks.get(st))
+        if draw:
+            x = logits[draw] * inv_temp + torch.stack(draw_masks)
+            for j, banned_ids in bans:
+                x[j, banned_ids] = float("-inf")
+            x = _truncate(x, settings.top_k, settings.top_p)
+            picks = torch.multinomial(torch.softmax(x, dim=-1), 1, generator=generator).view(-1).tolist()
+            for r, i in zip(draw, picks):
+                chosen[r] = words_of[i]
+        if all(w is None for w in chosen):
+            break
+        for r, (row, w) in enumerate(zip(rows, chosen)):
+            if w is None:
+                next_ids[r] = pad
+                continue
+            if kept[r]:
+                row.state.force(w)   # the composer's music may leave the voice's range
+            else:
+                if row.guard is not None or r == 0:
+                    _observe(row, w, kinds)
+                row.state.advance(w)
+            row.words.append(w)
+            next_ids[r] = ids_of[w]
+        steps += 1
+        if progress is not None and steps % PROGRESS_EVERY == 0:
+            notes = on_notes(rows[0].notes) if on_notes else ()
+            progress(Progress(words=steps, expected=max(expected, steps + 1), notes=notes))
+        if all(row.state.done for row in rows):
+            break
+        if decoder.room <= 0:
+            raise GenerationError("the music is too dense for the model's context; select fewer bars")
+        logits = decoder.step(next_ids)
+    return steps
+
+
+def _strict_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
+    """Words the voice-leading rules forbid here; empty when they would leave no choice (then relaxed)."""
+    st = row.state
+    voice, step = st.voice, st.step
+    if st.open_pitch is None:
+        pitches = {kinds[w][1]: w for w in allowed if kinds.get(w, (0,))[0] == _ON}
+        if not pitches:
+            return []
+        banned = row.guard.banned_pitches(voice, step, pitches)
+        if len(banned) == len(pitches):
+            row._open_relaxed = True   # no pitch satisfies the rules: the next note is free
+            return []
+        row._open_relaxed = False
+        return [pitches[p] for p in banned]
+    if row._open_relaxed:
+        return []
+    lengths = {kinds[w][1]: w for w in allowed if kinds.get(w, (0,))[0] == _TD}
+    banned = row.guard.banned_lengths(voice, step, st.open_pitch, lengths)
+    if len(banned) == len(lengths) and not st.open_timed:
+        row._open_relaxed = True
+        row.relaxed += 1
+        return []
+    return [lengths[d] for d in banned]
+
+
+def _observe(row: Row, word: str, kinds) -> None:
+    """Keep the row's voice-leading picture and its notes up to date before a sampled ``word`` is taken."""
+    st = row.state
+    if st.phase != G.BAR:
+        return
+    kind, value = kinds.get(word, (0, 0))
+    if kind == _ON:
+        row._open = (value, st.step)
+        if row._open_relaxed:
+            row.relaxed += 1
+    elif kind == _TD:
+        if row.guard is not None:
+            row.guard.record(st.voice, st.step, value, row._open[0] if row._open else None)
+    elif kind == _OFF and row._open is not None:
+        pitch, start = row._open
+        row.notes.append((st.voice, Note(start=start, length=st.step - start, pitch=pitch)))
+        row._open, row._open_relaxed = None, False
+
+
+def _truncate(x, top_k: int, top_p: float):
+    """Keep the top-k words and the smallest set whose probability reaches top-p."""
+    import torch
+
+    if top_k and top_k < x.shape[-1]:
+        kth = torch.topk(x, top_k, dim=-1).values[:, -1:]
+        x = x.masked_fill(x < kth, float("-inf"))
+    if top_p < 1.0:
+        sorted_x, order = torch.sort(x, dim=-1, descending=True)
+        probs = torch.softmax(sorted_x, dim=-1)
+        drop = probs.cumsum(-1) - probs > top_p   # the most likely word always stays
+        x = x.scatter(-1, order, sorted_x.masked_fill(drop, float("-inf")))
+    return x

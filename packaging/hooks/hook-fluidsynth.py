@@ -1,0 +1,23 @@
+"""PyInstaller hook for pyfluidsynth: bundle libfluidsynth and its companions in resources/fluidsynth.
+
+They travel as data files, not binaries, so PyInstaller's dependency scan
+does not drag in the system libraries they link (audio servers, GLib, X11);
+``fluidsynth_libs`` decides what is carried.  ``load-order.txt`` tells
+``chorale_studio.frozen`` in which order to load them at start-up.
+"""
+from pathlib import Path
+
+from PyInstaller.config import CONF
+from PyInstaller.utils.hooks import logger
+
+from fluidsynth_libs import bundle_files
+
+DEST = "resources/fluidsynth"
+
+_files = bundle_files()
+_order = Path(CONF["workpath"]) / "fluidsynth" / "load-order.txt"
+_order.parent.mkdir(parents=True, exist_ok=True)
+_order.write_text("\n".join(name for name, _ in _files) + "\n", encoding="utf-8")
+
+datas = [(str(source), DEST) for _, source in _files] + [(str(_order), DEST)]
+logger.info("hook-fluidsynth: bundling %s", ", ".join(name for name, _ in _files))

@@ -1,0 +1,283 @@
+"""The generation engine, told as a composer's sessions with a tiny model: loading, filling, locks, seeds,
+progress and cancelling, the strict rules, the command line and a seed-vocabulary checkpoint."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from chorale_studio.cli import main as cli_main
+from chorale_studio.errors import ModelFolderError
+from chorale_studio.generation.engine import generate, plan_windows
+from chorale_studio.generation.model import ChoraleModel
+from chorale_studio.generation.requests import (ContinueRequest, FillRequest, GenerationCancelled, GenerationError,
+                                                HarmonizeRequest, NewRequest, Progress, Sampling)
+from chorale_studio.generation.rules import VoiceLeading
+from chorale_studio.io.files import load_any, save_any
+from chorale_studio.score import Meter, Note, Score, Voice
+from chorale_studio.tokens.tokenizer import save_tokenizer
+from chorale_studio.tokens.vocab import EXTENDED_WORDS, SEED_WORDS
+from generation_models import model, model_dir  # noqa: F401  (fixtures)
+
+S, A, T, B = Voice
+
+
+@pytest.fixture(scope="session")
+def seed_model(tmp_path_factory) -> ChoraleModel:
+    """A seed-vocabulary checkpoint trained here on a few JS Fakes windows (a few steps: the point is the
+    language, not the music)."""
+    from chorale_studio.io.midi import read_midi
+    from chorale_studio.paths import jsfakes_midi_dir
+    from chorale_studio.tokens.encode import encode_seed_window
+    from chorale_studio.training.train import TrainSettings, train_model
+
+    texts = []
+    for i in range(3):
+        score = read_midi(jsfakes_midi_dir() / f"{i}.mid").score
+        texts += [" ".join(encode_seed_window(score, b)) for b in range(0, min(score.bars - 3, 6))]
+    out = train_model(TrainSettings(out=tmp_path_factory.mktemp("seed-model"), texts=texts, vocabulary="seed",
+                                    layers=1, width=32, heads=2, context=512, max_steps=4, batch_size=4,
+                                    save_steps=4, eval_steps=4, progress=False))
+    return ChoraleModel.load(out)
+
+
+def chorale(bars: int = 8) -> Score:
+    """A plain chorale in C: whole-bar chords I–V alternating, soprano moving by step."""
+    score = Score(bars=bars)
+    chords = [(72, 64, 55, 48), (71, 62, 55, 43)]
+    for v in Voice:
+        score.set_notes(v, [Note(start=b * 16, length=16, pitch=chords[b % 2][v]) for b in range(bars)])
+    return score
+
+
+# ---- loading ------------------------------------------------------------------------------------
+def test_a_model_folder_says_what_it_can_do(model, seed_model):
+    assert model.capabilities.fill and model.capabilities.strategy == "infill"
+    assert model.capabilities.styles == ("JSFAKES", "BACH")
+    assert model.capabilities.meters == ("4/4", "3/4") and model.capabilities.keys
+    assert seed_model.capabilities.strategy == "prefix"
+    assert seed_model.capabilities.styles == ("JSFAKES",) and not seed_model.capabilities.meters
+    assert seed_model.capabilities.steps == (1, 2, 3, 4, 6, 7, 8, 10, 12, 14, 16)
+
+
+def test_folders_that_are_not_chorale_models_are_refused_with_a_clear_message(tmp_path, model_dir):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ModelFolderError, match="no tokenizer.json"):
+        ChoraleModel.load(empty)
+    with pytest.raises(ModelFolderError, match="does not exist"):
+        ChoraleModel.load(tmp_path / "nowhere")
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    (junk / "tokenizer.json").write_text("not json at all")
+    (junk / "config.json").write_bytes(b"\x00\x01")
+    with pytest.raises(ModelFolderError, match="not a word-level tokenizer"):
+        ChoraleModel.load(junk)
+    bert = tmp_path / "bert"
+    save_tokenizer(bert, EXTENDED_WORDS)
+    (bert / "config.json").write_text(json.dumps({"model_type": "bert"}))
+    with pytest.raises(ModelFolderError, match="bert model"):
+        ChoraleModel.load(bert)
+    prose = tmp_path / "prose"
+    save_tokenizer(prose, ["[UNK]", "[PAD]", "hello", "world"])
+    with pytest.raises(ModelFolderError, match="not the chorale language"):
+        ChoraleModel.load(prose)
+    weightless = tmp_path / "weightless"
+    save_tokenizer(weightless, EXTENDED_WORDS)
+    (weightless / "config.json").write_text((model_dir / "config.json").read_text())
+    with pytest.raises(ModelFolderError, match="no weights"):
+        ChoraleModel.load(weightless)
+
+
+def test_the_fast_decoder_computes_what_transformers_computes(model):
+    import torch
+
+    prompts = [list(range(5, 105)), list(range(20, 60)), list(range(5, 105))]
+    with torch.inference_mode():
+        decoder = model.decoder(prompts, capacity=8)
+        logits = decoder.prefill(chunk=32)
+        logits = decoder.step(torch.tensor([7, 8, 9]))
+        for row, (prompt, last) in enumerate(zip(prompts, (7, 8, 9))):
+            reference = model.hf_model(torch.tensor([prompt + [last]])).logits[0, -1]
+            assert torch.allclose(logits[row], reference, atol=1e-4)
+
+
+# ---- requests -----------------------------------------------------------------------------------
+def test_requests_refuse_what_cannot_be_done(model, seed_model):
+    score = chorale(4)
+    with pytest.raises(GenerationError, match="at least 4 bars"):
+        NewRequest(bars=3)
+    score.set_locked([(S, 0)])
+    with pytest.raises(GenerationError, match="every selected cell is locked"):
+        FillRequest(score, frozenset({(S, 0)}))
+    with pytest.raises(GenerationError, match="outside the piece"):
+        FillRequest(score, frozenset({(S, 9)}))
+    with pytest.raises(GenerationError, match="temperature"):
+        Sampling(temperature=0)
+    with pytest.raises(GenerationError, match="only 4/4"):
+        generate(seed_model, NewRequest(bars=4, meter=Meter(3, 4)))
+    with pytest.raises(GenerationError, match="style bach"):
+        generate(seed_model, NewRequest(bars=4, sampling=Sampling(style="bach")))
+
+
+def test_windows_keep_targets_together_with_context_on_both_sides():
+    cells = frozenset((v, b) for v in Voice for b in range(4, 8))
+    (window,) = plan_windows(cells, 16, "infill", new_piece=False)
+    assert (window.start, window.bars) == (2, 8) and window.targets == cells
+    # A continuation listens only backwards: bars after it are not written yet.
+    windows = plan_windows(frozenset((v, b) for v in Voice for b in range(8, 12)), 12, "prefix", new_piece=False)
+    assert [(w.start, w.bars) for w in windows] == [(6, 4), (8, 4)]
+    new = plan_windows(frozenset((v, b) for v in Voice for b in range(6)), 6, "infill", new_piece=True)
+    assert [(w.start, w.bars, w.free) for w in new] == [(0, 4, True), (0, 6, False)]
+
+
+# ---- filling ------------------------------------------------------------------------------------
+def test_locking_a_bar_keeps_its_notes_when_the_bars_around_it_are_refilled(model):
+    score = chorale(8)
+    score.set_locked([(A, 3), (T, 4)])
+    before = score.copy()
+    cells = frozenset((v, b) for v in Voice for b in range(2, 6))
+    result = generate(model, FillRequest(score, cells, Sampling(seed=3, candidates=3)))
+    assert score == before, "the request's score is never changed"
+    assert result.strategy == "infill" and len(result.candidates) == 3
+    assert [c.vl_score for c in result.candidates] == sorted(c.vl_score for c in result.candidates)
+    for cand in result.candidates:
+        assert cand.cells == cells - {(A, 3), (T, 4)}
+        for v in Voice:
+            for b in range(8):
+                if (v, b) not in cand.cells:
+                    assert cand.score.notes_in_cell(v, b) == score.notes_in_cell(v, b)
+        assert cand.score.locks == score.locks
+
+
+def test_harmonizing_writes_only_the_named_voices(model):
+    score = chorale(8)
+    result = generate(model, HarmonizeRequest(score, (A, T), 0, 8, Sampling(seed=5)))
+    cand = result.candidates[0]
+    assert cand.cells == {(v, b) for v in (A, T) for b in range(8)}
+    assert cand.score.notes(S) == score.notes(S) and cand.score.notes(B) == score.notes(B)
+    assert cand.score.notes(A) != score.notes(A)
+
+
+def test_continuing_adds_four_bars_after_the_last(model):
+    result = generate(model, ContinueRequest(chorale(6), sampling=Sampling(seed=1)))
+    cand = result.candidates[0]
+    assert cand.score.bars == 10 and cand.cells == {(v, b) for v in Voice for b in range(6, 10)}
+    assert cand.score.window(0, 6).same_music(chorale(6))
+
+
+def test_the_same_seed_gives_the_same_music_and_another_seed_other_music(model):
+    score = chorale(8)
+    cells = frozenset((v, b) for v in (S, B) for b in range(2, 6))
+    first = generate(model, FillRequest(score, cells, Sampling(seed=11, candidates=2, temperature=1.3)))
+    again = generate(model, FillRequest(score, cells, Sampling(seed=11, candidates=2, temperature=1.3)))
+    other = generate(model, FillRequest(score, cells, Sampling(seed=12, candidates=2, temperature=1.3)))
+    assert [c.score for c in first.candidates] == [c.score for c in again.candidates]
+    assert [c.score for c in first.candidates] != [c.score for c in other.candidates]
+    new = [generate(model, NewRequest(bars=6, sampling=Sampling(seed=4))).candidates[0].score for _ in range(2)]
+    assert new[0] == new[1]
+
+
+# ---- progress and cancelling -------------------------------------------------------------------
+def test_progress_counts_words_and_shows_the_notes_growing(model):
+    reports: list[Progress] = []
+    generate(model, NewRequest(bars=8, sampling=Sampling(seed=2)), progress=reports.append)
+    words = [p.words for p in reports]
+    assert words == sorted(words) and len(reports) > 10
+    assert all(p.words <= p.expected for p in reports)
+    notes = [len(p.notes) for p in reports]
+    assert notes == sorted(notes) and notes[-1] > notes[len(notes) // 3] > 0
+    assert reports[-1].words == reports[-1].expected
+
+
+def test_cancelling_mid_generation_returns_quickly_and_changes_nothing(model):
+    score = chorale(8)
+    before = score.copy()
+    flag = threading.Event()
+    asked: list[float] = []
+
+    def progress(p: Progress) -> None:
+        if p.words >= 40 and not flag.is_set():
+            asked.append(time.perf_counter())
+            flag.set()
+
+    with pytest.raises(GenerationCancelled):
+        generate(model, FillRequest(score, frozenset((v, b) for v in Voice for b in range(8)),
+                                    Sampling(candidates=4)), progress=progress, cancelled=flag.is_set)
+    assert time.perf_counter() - asked[0] < 0.05
+    assert score == before
+
+
+def test_a_cancel_during_the_prompt_stops_before_any_sampling(model):
+    with pytest.raises(GenerationCancelled):
+        generate(model, FillRequest(chorale(8), frozenset({(S, 3)})), cancelled=lambda: True)
+
+
+# ---- strict voice leading ----------------------------------------------------------------------
+def test_the_strict_rules_forbid_crossing_and_parallel_fifths_with_a_fixed_voice():
+    score = Score(bars=2)
+    score.set_notes(B, [Note(start=0, length=16, pitch=48), Note(start=16, length=16, pitch=50)])  # C3 → D3
+    score.set_notes(A, [Note(start=0, length=32, pitch=64)])
+    score.set_notes(S, [Note(start=0, length=16, pitch=67)])                                         # G4
+    rules = VoiceLeading(score, 0, 2, unknown={(S, 1), (T, 0), (T, 1)})
+    banned = rules.banned_pitches(S, 16, range(60, 82))
+    assert 69 in banned, "G4 → A4 over C3 → D3 is parallel fifths"
+    assert {60, 62, 63} <= banned, "the soprano may not sink below the alto's E4"
+    assert 64 not in banned and 67 not in banned and 71 not in banned
+    # The tenor, written later, must stay between the alto and the bass.
+    assert rules.banned_pitches(T, 0, (47, 48, 55, 64, 65)) == {47, 65}
+    # A held note may not run into a crossing: a tenor G3 from step 0 meets no one above or below...
+    assert rules.banned_lengths(T, 0, 55, (4, 16)) == set()
+    # ...but a tenor C3 held into bar 2 goes below the bass's D3.
+    assert rules.banned_lengths(T, 8, 48, (4, 8, 16)) == {16}
+
+
+def test_strict_generation_relaxes_rarely_and_counts_it(model):
+    result = generate(model, NewRequest(bars=4, sampling=Sampling(seed=9, candidates=4)))
+    notes = sum(c.score.note_count() for c in result.candidates)
+    assert sum(c.relaxed_notes for c in result.candidates) < 0.01 * notes
+
+
+# ---- a seed-vocabulary checkpoint --------------------------------------------------------------
+def test_a_seed_vocabulary_checkpoint_writes_new_music_and_harmonizes_by_prefix_forcing(seed_model):
+    new = generate(seed_model, NewRequest(bars=6, sampling=Sampling(seed=1, candidates=2)))
+    assert new.strategy == "prefix"
+    for cand in new.candidates:
+        cand.score.validate()
+        assert cand.score.bars == 6 and cand.score.note_count() > 0
+    score = chorale(8)
+    score.set_locked([(A, 2)])
+    result = generate(seed_model, HarmonizeRequest(score, (A, B), 1, 7, Sampling(seed=2, candidates=2)))
+    assert result.strategy == "prefix"
+    for cand in result.candidates:
+        assert cand.cells == {(v, b) for v in (A, B) for b in range(1, 7)} - {(A, 2)}
+        assert cand.score.notes_in_cell(A, 2) == score.notes_in_cell(A, 2)
+        assert cand.score.notes(S) == score.notes(S) and cand.score.notes(T) == score.notes(T)
+        for v, b in cand.cells:
+            assert all(cand.score.in_range(v, n.pitch) for n in cand.score.notes_in_cell(v, b))
+
+
+# ---- the command line --------------------------------------------------------------------------
+def test_the_command_line_writes_a_new_chorale_and_fills_a_project_honouring_its_locks(tmp_path, model_dir):
+    new = tmp_path / "new.mid"
+    assert cli_main(["generate", "--model", str(model_dir), "--bars", "6", "--seed", "3", "-o", str(new)]) == 0
+    assert load_any(new).score.bars == 6
+    project = tmp_path / "piece.chorale"
+    score = chorale(8)
+    score.set_locked([(T, 3)])
+    save_any(score, project)
+    out = tmp_path / "filled.chorale"
+    assert cli_main(["generate", "--model", str(model_dir), "--input", str(project), "--mode", "fill",
+                     "--bars", "2:5", "--voices", "A,T", "--candidates", "2", "-o", str(out)]) == 0
+    filled = load_any(out).score
+    assert filled.notes_in_cell(T, 3) == score.notes_in_cell(T, 3) and filled.locks == score.locks
+    assert filled.notes(S) == score.notes(S)
+    assert any(filled.notes_in_cell(A, b) != score.notes_in_cell(A, b) for b in range(2, 5))
+
+
+def test_the_command_line_explains_a_wrong_model_folder(tmp_path, capsys):
+    assert cli_main(["generate", "--model", str(tmp_path), "-o", str(tmp_path / "x.mid")]) == 2
+    assert "no tokenizer.json" in capsys.readouterr().err
