@@ -92,16 +92,18 @@ def test_folders_that_are_not_chorale_models_are_refused_with_a_clear_message(tm
         ChoraleModel.load(weightless)
 
 
-def test_the_fast_decoder_computes_what_transformers_computes(model):
+@pytest.mark.parametrize("prompts", [[list(range(5, 105))] * 3,                                   # shared
+                                     [list(range(5, 105)), list(range(20, 60)), list(range(5, 105))]])  # padded
+def test_the_fast_decoder_computes_what_transformers_computes(model, prompts):
     import torch
 
-    prompts = [list(range(5, 105)), list(range(20, 60)), list(range(5, 105))]
     with torch.inference_mode():
         decoder = model.decoder(prompts, capacity=8)
-        logits = decoder.prefill(chunk=32)
-        logits = decoder.step(torch.tensor([7, 8, 9]))
-        for row, (prompt, last) in enumerate(zip(prompts, (7, 8, 9))):
-            reference = model.hf_model(torch.tensor([prompt + [last]])).logits[0, -1]
+        decoder.prefill(chunk=32)
+        decoder.step(torch.tensor([7, 8, 9]))
+        logits = decoder.step(torch.tensor([10, 11, 12]))
+        for row, prompt in enumerate(prompts):
+            reference = model.hf_model(torch.tensor([prompt + [7 + row, 10 + row]])).logits[0, -1]
             assert torch.allclose(logits[row], reference, atol=1e-4)
 
 

@@ -170,8 +170,10 @@ class Decoder:
     """A batch of rows advancing one word per step over a shared, preallocated key/value cache.
 
     Rows may start from different prompts: shorter ones are padded on the left and their padding
-    is masked out.  Identical prompts (the usual case: N candidates of one request) are encoded
-    once and copied.
+    is masked out.  Identical prompts (the usual case: N candidates of one request) are encoded and
+    stored once; each step then attends to that shared prefix with one matrix product for all rows
+    and to each row's own words separately, so four candidates read the prompt's keys once, not four
+    times.
     """
 
     def __init__(self, w: _Weights, prompts: Sequence[Sequence[int]], capacity: int):
@@ -183,13 +185,19 @@ class Decoder:
         self.capacity = min(w.positions, longest + capacity)
         if longest >= w.positions:
             raise ValueError(f"a prompt of {longest} words does not fit the model's {w.positions} positions")
-        shape = (self.rows, w.heads, self.capacity, w.head_dim)
-        self.keys = [torch.empty(shape) for _ in w.layers]
-        self.values = [torch.empty(shape) for _ in w.layers]
         self.pad = [longest - len(p) for p in prompts]
         self.prompts = [list(p) for p in prompts]
         self.length = 0            # cache columns filled
         self.shared = all(p == self.prompts[0] for p in self.prompts)
+        self.split = self.shared and self.rows > 1
+        self.prefix = longest if self.split else 0   # columns held once for all rows
+        shape = (1 if self.split else self.rows, w.heads, longest if self.split else self.capacity, w.head_dim)
+        self.keys = [torch.empty(shape) for _ in w.layers]
+        self.values = [torch.empty(shape) for _ in w.layers]
+        if self.split:
+            own = (self.rows, w.heads, self.capacity - longest, w.head_dim)
+            self.own_keys = [torch.empty(own) for _ in w.layers]
+            self.own_values = [torch.empty(own) for _ in w.layers]
         self.padded = any(self.pad)
         if self.padded:
             self.valid = torch.zeros(self.rows, self.capacity, dtype=torch.bool)
@@ -221,9 +229,7 @@ class Decoder:
                 return None
             e = min(longest, s + chunk)
             logits = self._forward(ids[:, s:e], pos[:, s:e], s, rows)
-        if self.shared and self.rows > 1:
-            for cache in (*self.keys, *self.values):
-                cache[1:, :, :longest] = cache[0:1, :, :longest]
+        if self.split:
             logits = logits.expand(self.rows, -1)
         return logits
 
@@ -262,11 +268,14 @@ class Decoder:
         for layer, (l1w, l1b, aw, ab, pw, pb, l2w, l2b, fw, fb, f2w, f2b, scale) in enumerate(w.layers):
             a = F.layer_norm(x, (e,), l1w, l1b, w.eps)
             qkv = torch.addmm(ab, a.view(n * t, e), aw).view(n, t, 3, h, d).permute(2, 0, 3, 1, 4)
-            kc, vc = self.keys[layer], self.values[layer]
-            kc[:n, :, start:end] = qkv[1]
-            vc[:n, :, start:end] = qkv[2]
-            att = F.scaled_dot_product_attention(qkv[0], kc[:n, :, :end], vc[:n, :, :end], attn_mask=mask,
-                                                 is_causal=is_causal, scale=scale)
+            if self.split and start >= self.prefix:
+                att = self._attend_split(layer, qkv, start - self.prefix, scale)
+            else:
+                kc, vc = self.keys[layer], self.values[layer]
+                kc[:n, :, start:end] = qkv[1]
+                vc[:n, :, start:end] = qkv[2]
+                att = F.scaled_dot_product_attention(qkv[0], kc[:n, :, :end], vc[:n, :, :end], attn_mask=mask,
+                                                     is_causal=is_causal, scale=scale)
             att = att.transpose(1, 2).reshape(n * t, e)
             x = x + torch.addmm(pb, att, pw).view(n, t, e)
             a = F.layer_norm(x, (e,), l2w, l2b, w.eps).view(n * t, e)
@@ -275,3 +284,18 @@ class Decoder:
         self.length = end
         return last @ w.lm_head_t
 
+    def _attend_split(self, layer: int, qkv, own: int, scale: float):
+        """One query per row against the shared prompt (one product for all rows) and the row's own words."""
+        import torch
+
+        q = qkv[0]                                        # [rows, heads, 1, dim]
+        ok, ov = self.own_keys[layer], self.own_values[layer]
+        ok[:, :, own] = qkv[1][:, :, 0]
+        ov[:, :, own] = qkv[2][:, :, 0]
+        pk, pv = self.keys[layer], self.values[layer]     # [1, heads, prompt, dim]
+        shared = torch.matmul(q.transpose(0, 2), pk.transpose(-1, -2)).transpose(0, 2)
+        mine = torch.matmul(q, ok[:, :, :own + 1].transpose(-1, -2))
+        weights = torch.cat((shared, mine), dim=-1).mul_(scale).softmax(dim=-1)
+        p = self.prefix
+        return (torch.matmul(weights[..., :p].transpose(0, 2), pv).transpose(0, 2)
+                + torch.matmul(weights[..., p:], ov[:, :, :own + 1]))

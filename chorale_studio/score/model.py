@@ -121,8 +121,10 @@ class Meter:
         return cls(num, den)
 
 
-_SHARP_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
-_FLAT_NAMES = ["C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B"]
+# Letter names along the circle of fifths, from Fb (−8) to B# (+12): the tonic of the major key
+# with n sharps is entry n; a minor key's tonic lies three fifths further on.
+_NAME_BY_FIFTHS = {n: name for n, name in zip(range(-8, 13), (
+    "Fb Cb Gb Db Ab Eb Bb F C G D A E B F# C# G# D# A# E# B#").split())}
 # Tonic pitch class of the major key with n sharps (negative: flats).
 _MAJOR_BY_FIFTHS = {n: (7 * n) % 12 for n in range(-7, 8)}
 
@@ -154,15 +156,9 @@ class Key:
 
     @property
     def name(self) -> str:
-        names = _FLAT_NAMES if self.fifths < 0 else _SHARP_NAMES
-        if self.fifths in (6, 7):
-            names = _SHARP_NAMES
-        tonic = names[self.tonic]
-        if self.fifths == 6 and self.mode == "major":
-            tonic = "F#"
-        if self.fifths == -6 and self.mode == "major":
-            tonic = "Gb"
-        return f"{tonic} {self.mode}"
+        """'Bb major', 'F# minor', 'Cb major' — spelled from the signature."""
+        tonic_fifths = self.fifths + (3 if self.mode == "minor" else 0)
+        return f"{_NAME_BY_FIFTHS[tonic_fifths]} {self.mode}"
 
     def transposed(self, semitones: int) -> "Key":
         """The key a transposition by ``semitones`` lands in, spelled with ≤ 6 accidentals."""
@@ -426,7 +422,13 @@ class Score:
 
     # ---- whole-score operations ------------------------------------------------------------
     def copy(self) -> "Score":
-        return copy.deepcopy(self)
+        # Notes, meters and keys are frozen values, so copying the containers is a full copy (and
+        # far cheaper than deepcopy, which generation and undo do many times).
+        out = copy.copy(self)
+        out.ranges = dict(self.ranges)
+        out.locks = set(self.locks)
+        out._notes = {v: list(ns) for v, ns in self._notes.items()}
+        return out
 
     def split_at_barlines(self) -> "Score":
         """A copy in which every note held across a barline is cut into one note per bar."""

@@ -108,7 +108,8 @@ class GrammarState:
         if self.phase == INST:
             return (INST, tuple(self.tracks))
         if self.phase == BAR_OR_TRACK_END:
-            return (BAR_OR_TRACK_END, self.bars_done == self.track_bars, self.track_bars is None)
+            return (BAR_OR_TRACK_END, self.bars_done == self.track_bars, self.track_bars is None,
+                    self.bars_done > 0)
         return (self.phase, len(self.tracks) == 4, len(self.placeholders) > self.fills_done)
 
     def allowed(self) -> frozenset[str]:

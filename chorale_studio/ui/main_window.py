@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
         score = self.doc.score
         bar, in_bar = divmod(step, score.steps_per_bar)
         beat = in_bar // score.meter.steps_per_beat
-        self.status_position.setText(f"Bar {bar + 1}  Beat {beat + 1}  {pitch_name(pitch)}")
+        self.status_position.setText(f"Bar {bar + 1}  Beat {beat + 1}  {pitch_name(pitch, score.key.fifths < 0)}")
 
     # ---- files ----------------------------------------------------------------------------------
     def maybe_save(self) -> bool:

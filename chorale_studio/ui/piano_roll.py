@@ -27,13 +27,14 @@ RULER_HEIGHT = 24
 LOCK_LANE_HEIGHT = 22
 EDGE_GRAB_PX = 6     # how close to a note's right edge the resize handle is
 SNAP_CHOICES: dict[str, int] = {"1/16": 1, "1/8": 2, "1/4": 4}
-_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+_SHARPS = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+_FLATS = ["C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B"]
 _BLACK = {1, 3, 6, 8, 10}
 
 
-def pitch_name(pitch: int) -> str:
-    """MIDI 60 → 'C4' (scientific pitch notation, as the keyboard labels it)."""
-    return f"{_NAMES[pitch % 12]}{pitch // 12 - 1}"
+def pitch_name(pitch: int, flats: bool = False) -> str:
+    """MIDI 60 → 'C4' (scientific pitch notation, as the keyboard labels it); 70 → 'A#4' or 'Bb4'."""
+    return f"{(_FLATS if flats else _SHARPS)[pitch % 12]}{pitch // 12 - 1}"
 
 
 class RollView(QObject):
@@ -232,7 +233,8 @@ class PianoRoll(QWidget):
     def draw_note(self, voice: Voice, note: Note) -> None:
         """Add a note to ``voice``, trimming or replacing what it covers (voices are monophonic)."""
         after = {voice: placed(self.doc.score, voice, self.doc.score.notes(voice), [note])}
-        self.doc.push(NotesCommand(self.doc, after, f"Draw {voice.label.lower()} {pitch_name(note.pitch)}",
+        name = pitch_name(note.pitch, self.doc.score.key.fifths < 0)
+        self.doc.push(NotesCommand(self.doc, after, f"Draw {voice.label.lower()} {name}",
                                    select_after=[(voice, note)]))
 
     def toggle_bar_lock(self, bar: int) -> None:
@@ -805,17 +807,15 @@ class NoteCanvas(QWidget):
         active = v == doc.active_voice
         if selected is None:
             selected = (v, n) in doc.selection
-        fill = QColor(base) if active else QColor(base)
-        fill.setAlpha(235 if active else 85)
-        if ghost:
-            fill.setAlpha(40)
-        border = QColor(theme.SELECTION) if selected else base.lighter(135 if active else 100)
-        if not active and not selected:
-            border.setAlpha(150)
+        # Other voices keep their hue but darker, so all four stay apart while the active one stands out.
+        fill = QColor(base) if active else base.darker(185)
+        fill.setAlpha(40 if ghost else 235 if active else 215)
+        border = QColor(theme.SELECTION) if selected else base.lighter(135) if active else base.darker(115)
         p.setPen(QPen(border, 2.0 if selected else 1.0))
         p.setBrush(fill)
         radius = min(4.0, rect.height() / 2.5)
         p.drawRoundedRect(rect, radius, radius)
         if active and rect.width() >= 26 and rect.height() >= 9 and not ghost:
             p.setPen(QColor(20, 20, 24, 220))
-            p.drawText(rect.adjusted(4, 0, -2, 0), Qt.AlignLeft | Qt.AlignVCenter, pitch_name(n.pitch))
+            p.drawText(rect.adjusted(4, 0, -2, 0), Qt.AlignLeft | Qt.AlignVCenter,
+                       pitch_name(n.pitch, doc.score.key.fifths < 0))

@@ -62,7 +62,7 @@ class VoiceRow(QFrame):
         self.name.setStyleSheet(f"color: {color.name()}; font-weight: bold; background: transparent; border: none;")
         key = QLabel(str(voice.value + 1))
         key.setToolTip(f"Press {voice.value + 1} to make the {voice.label.lower()} the active voice")
-        key.setStyleSheet("color: #7a808c; background: transparent; border: none;")
+        key.setStyleSheet("color: #7a808c; background: transparent; border: none; padding-left: 4px;")
         self.mute = _toggle("M", f"Mute the {voice.label.lower()}", "#e0a030")
         self.solo = _toggle("S", "Hear only the soloed voices", "#4fc3f7")
         self.show_ = _toggle("◉", f"Show the {voice.label.lower()} in the piano roll", "#8a93a6")
