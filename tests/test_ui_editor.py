@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from chorale_studio.score import Key, Meter, Note, Score, Voice
+from chorale_studio.score import Key, Meter, Note, ScoreError, Voice
 from chorale_studio.ui.commands import ReplaceCellsCommand
 from chorale_studio.ui.instruments import GM_PROGRAM_NAMES
 from chorale_studio.ui.main_window import ABOUT_TEXT, MainWindow
@@ -188,7 +188,8 @@ def test_the_voices_panel_locks_a_whole_voice_and_mutes_and_picks_instruments(wi
     qtbot.mouseClick(row.mute, Qt.LeftButton)
     assert window.doc.mix[Voice.BASS].muted and not window.doc.mix.audible(Voice.BASS)
     row.instrument.setCurrentIndex(19)
-    assert window.doc.mix[Voice.BASS].program == 19 and GM_PROGRAM_NAMES[19] == "Church Organ"
+    assert len(GM_PROGRAM_NAMES) == 128 and GM_PROGRAM_NAMES[19] == "Church Organ"
+    assert window.doc.mix[Voice.BASS].program == 19
     qtbot.mouseClick(row.show_, Qt.LeftButton)
     assert not window.doc.is_visible(Voice.BASS)
     window.act_undo.trigger()
@@ -208,7 +209,7 @@ def test_a_generated_candidate_is_applied_as_one_undo_step_and_locked_cells_are_
     assert doc.score.notes(Voice.ALTO) == (Note(start=0, length=16, pitch=64),)
     assert doc.score.notes(Voice.TENOR) == ()
     doc.score.set_locked([(Voice.TENOR, 0)])
-    with pytest.raises(Exception, match="locked"):
+    with pytest.raises(ScoreError, match="locked"):
         ReplaceCellsCommand(doc, cells, new, "Fill bar 1")
 
 
@@ -239,6 +240,9 @@ def test_a_js_fakes_midi_file_imports_and_exports_musicxml_that_validates(window
     score = window.doc.score
     assert score.bars >= 8 and all(score.notes(v) for v in Voice)
     assert window.doc.is_modified(), "an imported piece has no project file yet"
+    report, = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert "adjustments" in report.text() and "key" in report.informativeText()
+    report.close()
     out = tmp_path / "497.musicxml"
     assert window.export_musicxml(out)
     xmlschema.XMLSchema(str(musicxml_xsd)).validate(str(out))
@@ -324,3 +328,23 @@ def test_opening_the_window_loads_no_model_and_no_music21():
             "heavy = {'torch', 'transformers', 'music21', 'numpy'} & set(sys.modules); print(sorted(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_play_moves_the_playhead_and_stop_returns_it_to_the_start(window, qtbot):
+    window.connect_playback()
+    assert window.playback is not None and window.act_play.isEnabled()
+    window.set_tempo(300)
+    window.act_play.trigger()
+    qtbot.waitUntil(lambda: window.roll.playhead > 1.0, timeout=3000)
+    assert window.position_label.text().split()[0] == "1"
+    window.act_stop.trigger()
+    assert window.roll.playhead == 0.0
+
+
+def test_export_wav_renders_in_the_background_with_fluidsynth(window, qtbot, tmp_path):
+    window.roll.draw_note(Voice.SOPRANO, Note(start=0, length=8, pitch=72))
+    out = tmp_path / "hymn.wav"
+    assert window.export_wav(out) is not None
+    qtbot.waitUntil(lambda: not window._jobs, timeout=60000)
+    assert window.statusBar().currentMessage() == f"Exported {out}"
+    assert out.read_bytes()[:4] == b"RIFF" and out.stat().st_size > 44100

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QBrush, QColor, QContextMenuEvent, QFont, QKeyEvent, QMouseEvent, QPainter,
                            QPainterPath, QPaintEvent, QPen, QWheelEvent)
 from PySide6.QtWidgets import QGridLayout, QMenu, QScrollBar, QSizePolicy, QWidget
@@ -808,7 +808,7 @@ class NoteCanvas(QWidget):
         if selected is None:
             selected = (v, n) in doc.selection
         # Other voices keep their hue but darker, so all four stay apart while the active one stands out.
-        fill = QColor(base) if active else base.darker(185)
+        fill = QColor(base) if active else base.darker(165)
         fill.setAlpha(40 if ghost else 235 if active else 215)
         border = QColor(theme.SELECTION) if selected else base.lighter(135) if active else base.darker(115)
         p.setPen(QPen(border, 2.0 if selected else 1.0))

@@ -134,11 +134,33 @@ class VoicesPanel(QFrame):
         layout.addWidget(title)
         for row in self.rows.values():
             layout.addWidget(row)
+        piece_title = QLabel("PIECE")
+        piece_title.setObjectName("panelTitle")
+        layout.addSpacing(8)
+        layout.addWidget(piece_title)
+        self.piece = QLabel()
+        self.piece.setStyleSheet("color: #c8ccd4; padding: 0 4px;")
+        layout.addWidget(self.piece)
         layout.addStretch(1)
+        hints = QLabel("Drag — draw a note\n"
+                       "Drag a note — move · its edge — resize\n"
+                       "Ctrl-drag — select · Del — delete\n"
+                       "1–4 — voice · arrows — move notes\n"
+                       "Lock lane — click: bar · Alt-click: voice")
+        hints.setStyleSheet("color: #7a808c; font-size: 11px; padding: 4px;")
+        layout.addWidget(hints)
+        self.doc = doc
         for signal in (doc.mixChanged, doc.locksChanged, doc.activeVoiceChanged, doc.scoreChanged):
             signal.connect(self.refresh)
         self.setMinimumWidth(250)
+        self.refresh()
 
     def refresh(self, *_args) -> None:
         for row in self.rows.values():
             row.refresh()
+        score = self.doc.score
+        locked = len(score.locks)
+        lines = [score.title] if score.title else []
+        lines += [f"{score.key.name}  ·  {score.meter}  ·  {score.tempo:g} bpm",
+                  f"{score.bars} bars  ·  {score.note_count()} notes  ·  {locked} locked cell{'s' * (locked != 1)}"]
+        self.piece.setText("\n".join(lines))
