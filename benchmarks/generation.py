@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (default: what loading chooses)")
     args = parser.parse_args(argv)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,8 +112,12 @@ def main(argv: list[str] | None = None) -> int:
         except ModelFolderError:
             shipped = ChoraleModel.load(random_model(Path(tmp) / "ship", EXTENDED_WORDS, 4, 256, 4, 1024))
             name = "shipped-size (random)"
+        if args.threads:
+            torch.set_num_threads(args.threads)
         results.append(measure(name, shipped, args.runs))
         seed = ChoraleModel.load(random_model(Path(tmp) / "seed", SEED_WORDS, 6, 512, 8, 512))
+        if args.threads:
+            torch.set_num_threads(args.threads)
         results.append(measure("seed-size (random)", seed, args.runs))
     if args.json:
         print(json.dumps(results, indent=2))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -19,7 +18,7 @@ from chorale_studio.generation.rules import VoiceLeading
 from chorale_studio.io.files import load_any, save_any
 from chorale_studio.score import Meter, Note, Score, Voice
 from chorale_studio.tokens.tokenizer import save_tokenizer
-from chorale_studio.tokens.vocab import EXTENDED_WORDS, SEED_WORDS
+from chorale_studio.tokens.vocab import EXTENDED_WORDS
 from generation_models import model, model_dir  # noqa: F401  (fixtures)
 
 S, A, T, B = Voice

@@ -348,3 +348,20 @@ def test_export_wav_renders_in_the_background_with_fluidsynth(window, qtbot, tmp
     qtbot.waitUntil(lambda: not window._jobs, timeout=60000)
     assert window.statusBar().currentMessage() == f"Exported {out}"
     assert out.read_bytes()[:4] == b"RIFF" and out.stat().st_size > 44100
+
+
+def test_space_plays_and_stops_and_a_selected_bar_loops_in_the_window(window, qtbot):
+    for b in range(4):
+        window.roll.draw_note(Voice.SOPRANO, Note(start=b * 16, length=16, pitch=72 + b))
+    window.connect_playback()
+    window.set_tempo(300)
+    window.doc.select_bars({1})
+    qtbot.keyClick(window.roll.canvas, Qt.Key_Space)
+    qtbot.waitUntil(lambda: window.playback.state() == "playing", timeout=3000)
+    # Bar 2 alone is looped: the playhead stays inside steps 16–32 and wraps back at least once.
+    seen = []
+    window.playback.positionChanged.connect(seen.append)
+    qtbot.waitUntil(lambda: any(b < a for a, b in zip(seen, seen[1:])), timeout=5000)
+    assert all(16 <= s <= 32 for s in seen[1:])
+    qtbot.keyClick(window.roll.canvas, Qt.Key_Space)
+    qtbot.waitUntil(lambda: window.playback.state() != "playing", timeout=3000)

@@ -37,7 +37,9 @@ class ScoreDocument(QObject):
         self.hidden_voices: set[Voice] = set()
         self._selection: frozenset[SelectedNote] = frozenset()
         self._selected_bars: frozenset[int] = frozenset()
-        self.undo_stack.cleanChanged.connect(lambda _clean: self.fileChanged.emit())
+        # Signal to signal (not a Python lambda): Qt drops it when the document is destroyed, so the
+        # stack's last cleanChanged during destruction cannot reach a deleted object.
+        self.undo_stack.cleanChanged.connect(self.fileChanged)
 
     # ---- state ---------------------------------------------------------------------------------
     def is_modified(self) -> bool:

@@ -18,7 +18,9 @@ from ..score import Key, Meter, Note, Score, Voice
 from . import theme
 from .commands import NotesCommand, PieceCommand, TempoCommand, meter_changed, placed
 from .document import ScoreDocument, SelectedNote
+from .generation_controller import GenerationController
 from .piano_roll import SNAP_CHOICES, PianoRoll, pitch_name
+from .recovery import Autosaver
 from .voices_panel import VoicesPanel
 
 APP_NAME = "Chorale Studio"
@@ -70,6 +72,7 @@ class MainWindow(QMainWindow):
         self._audio = audio
         self._clipboard: list[SelectedNote] = []
         self._jobs: list[_BackgroundJob] = []
+        self.autosaver = Autosaver(self.doc, parent=self)   # unsaved work survives a crash
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(self.voices_panel)
         splitter.addWidget(self.roll)
@@ -92,6 +95,7 @@ class MainWindow(QMainWindow):
         self._active_voice_changed(int(self.doc.active_voice))
         self._score_changed()
         self._update_title()
+        self.generation = GenerationController(self)   # Generate menu, toolbar, panel and worker thread
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1400, 850)
@@ -648,6 +652,8 @@ class MainWindow(QMainWindow):
             self.playback.close()
         for job in self._jobs:
             job.wait()
+        self.generation.shutdown()
+        self.autosaver.close()
         event.accept()
 
 

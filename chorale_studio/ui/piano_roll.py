@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QBrush, QColor, QContextMenuEvent, QFont, QKeyEvent, QMouseEvent, QPainter,
                            QPainterPath, QPaintEvent, QPen, QWheelEvent)
-from PySide6.QtWidgets import QGridLayout, QMenu, QScrollBar, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGridLayout, QMenu, QScrollBar, QSizePolicy, QToolTip, QWidget
 
 from ..score import Cell, Note, Voice
 from . import theme
@@ -96,6 +96,11 @@ class PianoRoll(QWidget):
         self.view = RollView()
         self.snap = 1
         self.playhead = 0.0
+        # Generation's layers: notes not in the score (streamed or a candidate) and voice-leading markers.
+        self.ghost_notes: tuple[SelectedNote, ...] = ()
+        self.ghost_cells: frozenset[Cell] = frozenset()
+        self.ghost_solid = False
+        self.markers: list = []
         self.ruler = TimeRuler(self)
         self.lock_lane = LockLane(self)
         self.keyboard = Keyboard(self)
@@ -150,6 +155,23 @@ class PianoRoll(QWidget):
             self.hbar.setValue(int(self.playhead * self.view.px_per_step - 40))
         self.canvas.update()
         self.ruler.update()
+
+    def set_ghost_notes(self, notes, cells=frozenset(), *, solid: bool = False) -> None:
+        """Show ``notes`` in place of the score's notes in ``cells``, without changing the score:
+        translucent while they stream in, ``solid`` for a finished candidate."""
+        self.ghost_notes = tuple(notes)
+        self.ghost_cells = frozenset(cells)
+        self.ghost_solid = solid
+        self._update_scrollbars()
+        self.canvas.update()
+
+    def clear_ghost_notes(self) -> None:
+        self.set_ghost_notes((), frozenset())
+
+    def set_markers(self, markers) -> None:
+        """Voice-leading markers (ui.overlay.Marker) to draw over the notes."""
+        self.markers = list(markers)
+        self.canvas.update()
 
     def set_snap(self, steps: int) -> None:
         if steps not in SNAP_CHOICES.values():
@@ -267,7 +289,8 @@ class PianoRoll(QWidget):
 
     def _update_scrollbars(self) -> None:
         v = self.view
-        content_w = self.doc.score.total_steps * v.px_per_step + 40
+        ghost_end = max((n.end for _, n in self.ghost_notes), default=0)   # a continuation runs past the end
+        content_w = max(self.doc.score.total_steps, ghost_end) * v.px_per_step + 40
         self.hbar.setRange(0, max(0, int(content_w - self.canvas.width())))
         self.hbar.setPageStep(max(1, self.canvas.width()))
         self.vbar.setRange(0, max(0, int(v.content_height - self.canvas.height())))
@@ -724,6 +747,8 @@ class NoteCanvas(QWidget):
         if end_x < w:
             p.fillRect(QRectF(max(0.0, end_x), 0, w - max(0.0, end_x), h), QColor("#141519"))
         self._paint_notes(p)
+        self._paint_ghosts(p)
+        self._paint_markers(p)
         if self.band is not None:
             p.setPen(QPen(QColor(150, 190, 255), 1))
             p.setBrush(theme.RUBBER_BAND)
@@ -792,6 +817,8 @@ class NoteCanvas(QWidget):
             if not doc.is_visible(v):
                 continue
             for n in score.notes_between(v, s0, s1):
+                if roll.ghost_cells and (v, score.bar_of(n.start)) in roll.ghost_cells:
+                    continue   # being rewritten: the ghost layer shows what comes instead
                 if (v, n) in hidden:
                     self._paint_note(p, v, n, ghost=True)
                 else:
@@ -819,3 +846,67 @@ class NoteCanvas(QWidget):
             p.setPen(QColor(20, 20, 24, 220))
             p.drawText(rect.adjusted(4, 0, -2, 0), Qt.AlignLeft | Qt.AlignVCenter,
                        pitch_name(n.pitch, doc.score.key.fifths < 0))
+
+    def _paint_ghosts(self, p: QPainter) -> None:
+        """Notes not yet in the score, dashed: translucent while streaming, full colour as a candidate."""
+        roll, view = self.roll, self.roll.view
+        if not roll.ghost_notes and not roll.ghost_cells:
+            return
+        spb = roll.doc.score.steps_per_bar
+        bars = {b for _, b in roll.ghost_cells}
+        tint = QColor(61, 125, 216, 26)
+        for b in bars:   # the bars being written
+            x0, x1 = view.x_of(b * spb), view.x_of((b + 1) * spb)
+            p.fillRect(QRectF(x0, 0, x1 - x0, self.height()), tint)
+        s0, s1 = view.step_at(0), view.step_at(self.width())
+        for v, n in roll.ghost_notes:
+            if n.end < s0 or n.start > s1 or not roll.doc.is_visible(v):
+                continue
+            rect = self.note_rect(n)
+            base = theme.VOICE_COLORS[v]
+            fill = QColor(base)
+            fill.setAlpha(215 if roll.ghost_solid else 110)
+            p.setPen(QPen(base.lighter(150), 1.3, Qt.DashLine))
+            p.setBrush(fill)
+            radius = min(4.0, rect.height() / 2.5)
+            p.drawRoundedRect(rect, radius, radius)
+
+    def _paint_markers(self, p: QPainter) -> None:
+        """Each finding: rings on the notes it concerns, joined by a line, in its rule family's colour."""
+        view = self.roll.view
+        r = max(4.0, min(9.0, view.row_height * 0.75))
+        for m in self.roll.markers:
+            x = view.x_of(m.step) + r * 0.8
+            if x < -r or x > self.width() + r:
+                continue
+            ys = [view.y_of(pitch) + view.row_height / 2 for _, pitch in m.notes]
+            pen = QPen(m.color, 2.0)
+            p.setPen(pen)
+            p.setBrush(Qt.NoBrush)
+            if len(ys) > 1:
+                p.setPen(QPen(m.color, 1.5, Qt.DotLine))
+                p.drawLine(QPointF(x, min(ys) + r), QPointF(x, max(ys) - r))
+                p.setPen(pen)
+            for y in ys:
+                p.drawEllipse(QPointF(x, y), r, r)
+
+    def marker_at(self, pos: QPointF):
+        """The voice-leading marker under ``pos``, if any."""
+        view = self.roll.view
+        r = max(4.0, min(9.0, view.row_height * 0.75))
+        for m in self.roll.markers:
+            x = view.x_of(m.step) + r * 0.8
+            ys = [view.y_of(pitch) + view.row_height / 2 for _, pitch in m.notes]
+            if abs(pos.x() - x) <= r + 2 and min(ys) - r - 2 <= pos.y() <= max(ys) + r + 2:
+                return m
+        return None
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.ToolTip:
+            m = self.marker_at(QPointF(event.pos()))
+            if m is not None:
+                QToolTip.showText(event.globalPos(), m.finding.message, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
