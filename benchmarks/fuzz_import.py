@@ -22,10 +22,12 @@ Run the long campaign (the issue asks for at least 10,000 inputs):
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 import json
 import random
 import re
+import resource
 import signal
 import sys
 import tempfile
@@ -40,6 +42,7 @@ from pathlib import Path
 #: so MusicXML/MXL get fewer (and small) inputs.
 FORMAT_WEIGHTS = {".mid": 35, ".chorale": 25, ".txt": 25, ".musicxml": 9, ".mxl": 6}
 SLOW_INPUT_SECONDS = 5.0
+MEMORY_LIMIT_BYTES = 4 * 2**30
 EXTREME_NUMBERS = ["0", "-1", "1", "7", "127", "128", "255", "65535", "2147483648", "99999999999999999999",
                    "-99999999", "1e308", "1e999", "NaN", "0.0001", "3.5"]
 
@@ -159,6 +162,51 @@ def _midi_fields(rng: random.Random, data: bytes) -> bytes:
     return bytes(b)
 
 
+def _midi_messages(rng: random.Random, data: bytes) -> bytes:
+    """Well-formed MIDI with odd music: notes moved, doubled or left hanging, absurd times, tempos, meters, keys."""
+    import mido
+
+    try:
+        midi = mido.MidiFile(file=io.BytesIO(data))
+    except Exception:  # noqa: BLE001 — an earlier mutation broke the file: damage it further instead
+        return _flip(rng, data)
+    for _ in range(rng.randint(1, 6)):
+        if not midi.tracks:
+            break
+        track = rng.choice(midi.tracks)
+        i = rng.randrange(len(track) + 1)
+        msg = track[i] if i < len(track) else None
+        op = rng.randrange(7)
+        if op == 0 and msg is not None:
+            track[i] = msg.copy(time=rng.choice([0, 1, 7, 96, 480, 10**5, 2**27]))
+        elif op == 1 and msg is not None and msg.type in ("note_on", "note_off"):
+            track[i] = msg.copy(note=rng.randrange(128), channel=rng.choice([msg.channel, rng.randrange(16)]))
+        elif op == 2 and msg is not None:
+            del track[i]
+        elif op == 3 and msg is not None:
+            track.insert(i, msg.copy())
+        elif op == 4:
+            track.insert(i, rng.choice([
+                mido.MetaMessage("set_tempo", tempo=rng.choice([1, 500_000, 16_777_215])),
+                mido.MetaMessage("time_signature", numerator=rng.choice([1, 3, 4, 6, 255]),
+                                 denominator=rng.choice([1, 2, 4, 8, 128])),
+                mido.MetaMessage("key_signature", key=rng.choice(["C", "F#m", "Cb", "A#m"])),
+                mido.Message("note_on", note=rng.randrange(128), velocity=rng.randrange(128),
+                             channel=rng.randrange(16), time=rng.choice([0, 48]))]))
+        elif op == 5:
+            midi.ticks_per_beat = rng.choice([1, 3, 96, 480, 32767])
+        elif rng.random() < 0.5:
+            midi.tracks.append(mido.MidiTrack(track))
+        else:
+            midi.tracks.remove(track)
+    out = io.BytesIO()
+    try:
+        midi.save(file=out)
+    except Exception:  # noqa: BLE001 — mido cannot write this combination; keep the input as it was
+        return data
+    return out.getvalue()
+
+
 def _json_values(rng: random.Random, data: bytes) -> bytes:
     """Put values of the wrong type or absurd size at random places of a project's JSON."""
     try:
@@ -169,10 +217,11 @@ def _json_values(rng: random.Random, data: bytes) -> bytes:
              [], [1, 2], [[0, 0, 0]], [[1e9, -5, 300]], {}, {"S": None}, {"fifths": "C"}, [["S", 999]]]
     for _ in range(rng.randint(1, 3)):
         parent, key = _random_slot(rng, doc)
+        value = copy.deepcopy(rng.choice(wrong))   # a shared list could end up inside itself
         if parent is None:
-            doc = rng.choice(wrong)
+            doc = value
         else:
-            parent[key] = rng.choice(wrong)
+            parent[key] = value
     return json.dumps(doc).encode()
 
 
@@ -248,7 +297,7 @@ def _rezip(rng: random.Random, data: bytes) -> bytes:
     """An .mxl whose inner MusicXML is mutated but whose zip is valid, so music21 really parses it."""
     try:
         members = _unzip(data)
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except Exception:  # noqa: BLE001 — an earlier mutation broke the zip: damage it further instead
         return _flip(rng, data)
     inner = [n for n in members if n.endswith((".xml", ".musicxml")) and not n.startswith("META-INF")]
     if inner:
@@ -258,7 +307,7 @@ def _rezip(rng: random.Random, data: bytes) -> bytes:
 
 
 GENERIC = [_truncate, _flip, _insert, _delete, _duplicate]
-SPECIFIC = {".mid": [_midi_fields], ".chorale": [_json_values, _numbers], ".txt": [_token_words, _numbers],
+SPECIFIC = {".mid": [_midi_messages, _midi_messages, _midi_fields], ".chorale": [_json_values, _numbers], ".txt": [_token_words, _numbers],
             ".musicxml": [_numbers, _numbers], ".mxl": [_rezip, _rezip]}
 
 
@@ -274,7 +323,7 @@ def make_input(rng: random.Random, seeds: dict[str, list[bytes]],
         return ext, rng.choice(seeds[other]), f"a {other} file"
     data = rng.choice(seeds[ext])
     steps = []
-    for _ in range(rng.choice([1, 1, 1, 2, 3])):
+    for _ in range(rng.choice([1, 1, 1, 1, 2, 3])):
         mutate = rng.choice(GENERIC + SPECIFIC[ext] * 2)
         data = mutate(rng, data)
         steps.append(mutate.__name__.lstrip("_"))
@@ -307,6 +356,8 @@ def check_one(path: Path) -> tuple[bool, str | None]:
         text = str(exc)
         if "\n" in text or not text.startswith(f"could not read {path}: "):
             return False, f"unclear error message: {text!r}"
+        if "MemoryError" in text:
+            return False, f"ran out of memory: {text!r}"
         return False, None
     except BaseException:  # noqa: BLE001 — exactly what the fuzzer is looking for
         return False, traceback.format_exc()
@@ -362,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", default=",".join(FORMAT_WEIGHTS),
                         help="extensions to fuzz, e.g. .musicxml,.mxl (default: all)")
     args = parser.parse_args(argv)
+    # An input that eats all memory should be a finding (MemoryError), not a machine brought down.
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, resource.getrlimit(resource.RLIMIT_AS)[1]))
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from chorale_studio.paths import jsfakes_midi_dir
 

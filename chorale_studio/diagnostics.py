@@ -6,8 +6,9 @@
   ``chorale-studio.log`` in the platform's log folder (on Linux
   ``~/.local/state/Chorale Studio/Chorale Studio/logs``; ``CHORALE_STUDIO_LOG_DIR``
   overrides it), rotated at 1 MB with three old files kept;
-- an uncaught exception is logged with its traceback and shown in a dialog
-  that says where the log is, and the app keeps running;
+- an uncaught exception, on any thread, is logged with its traceback and
+  shown in a dialog (on the GUI thread) that says where the log is, and the
+  app keeps running;
 - Qt's own warnings (``qWarning`` and friends) go to the same log.
 
 Qt is imported inside the functions that need it: the logging part works
@@ -19,6 +20,7 @@ import logging
 import logging.handlers
 import os
 import sys
+import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -33,7 +35,8 @@ log = logging.getLogger("chorale_studio")
 _handler: logging.Handler | None = None
 _showing_crash = False   # one crash dialog at a time: an error in a paint event would otherwise stack dialogs
 _qt_handler = None       # the installed Qt message handler, kept alive (Qt holds only a raw pointer)
-_previous: tuple | None = None   # (sys.excepthook, Qt message handler) from before install()
+_previous: tuple | None = None   # (sys.excepthook, threading.excepthook, Qt message handler) before install()
+_bridge = None           # carries crash messages from other threads to the GUI thread
 
 
 def log_folder() -> Path:
@@ -91,24 +94,53 @@ def crash_message(exc: BaseException) -> str:
 
 
 def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-    """sys.excepthook: log the traceback, then show a dialog instead of dying silently."""
-    global _showing_crash
+    """sys.excepthook: log the traceback, then show a dialog instead of dying silently.
+
+    Qt calls it on whatever thread the error happened (a worker's slot, too); widgets live
+    on the GUI thread only, so from elsewhere the dialog is sent there by a queued signal.
+    """
     if issubclass(exc_type, KeyboardInterrupt):
         sys.__excepthook__(exc_type, exc, tb)
         return
-    log.critical("uncaught exception:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)).rstrip())
+    log.critical("uncaught exception on thread %s:\n%s", threading.current_thread().name,
+                 "".join(traceback.format_exception(exc_type, exc, tb)).rstrip())
+    if threading.current_thread() is threading.main_thread():
+        show_crash_dialog(crash_message(exc))
+    elif _bridge is not None:
+        _bridge.crashed.emit(crash_message(exc))
+
+
+def show_crash_dialog(message: str) -> None:
+    """The crash dialog (GUI thread only); one at a time."""
+    global _showing_crash
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     if _showing_crash or QApplication.instance() is None:
         return
     _showing_crash = True
     try:
-        box = QMessageBox(QMessageBox.Critical, "Chorale Studio", crash_message(exc), QMessageBox.Ok,
+        box = QMessageBox(QMessageBox.Critical, "Chorale Studio", message, QMessageBox.Ok,
                           QApplication.activeWindow())
         box.setObjectName("crashDialog")
         box.exec()
     finally:
         _showing_crash = False
+
+
+def _thread_excepthook(args: threading.ExceptHookArgs) -> None:
+    excepthook(args.exc_type, args.exc_value, args.exc_traceback)
+
+
+def _make_bridge():
+    """A QObject on the GUI thread whose signal carries crash messages from other threads."""
+    from PySide6.QtCore import QObject, Signal
+
+    class CrashBridge(QObject):
+        crashed = Signal(str)
+
+    bridge = CrashBridge()
+    bridge.crashed.connect(show_crash_dialog)
+    return bridge
 
 
 def _qt_message(mode, context, message: str) -> None:
@@ -132,23 +164,24 @@ def install_qt_message_handler():
 
 def install(folder: Path | None = None) -> Path | None:
     """All of the above at once (the app calls this right after creating the QApplication)."""
-    global _previous
+    global _previous, _bridge
     path = setup_logging(folder)
-    previous_hook = sys.excepthook
+    _bridge = _make_bridge()
+    _previous = (sys.excepthook, threading.excepthook, install_qt_message_handler())
     sys.excepthook = excepthook
-    _previous = (previous_hook, install_qt_message_handler())
+    threading.excepthook = _thread_excepthook
     return path
 
 
 def uninstall() -> None:
     """Undo ``install``: the previous exception hook and Qt handler come back, the log file is closed."""
-    global _handler, _previous, _qt_handler
+    global _handler, _previous, _qt_handler, _bridge
     if _previous is not None:
         from PySide6.QtCore import qInstallMessageHandler
 
-        sys.excepthook, previous_qt = _previous
+        sys.excepthook, threading.excepthook, previous_qt = _previous
         qInstallMessageHandler(previous_qt)
-        _previous = _qt_handler = None
+        _previous = _qt_handler = _bridge = None
     if _handler is not None:
         logging.getLogger().removeHandler(_handler)
         _handler.close()

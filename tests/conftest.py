@@ -1,5 +1,6 @@
 """Shared fixtures: where the shared data lives, and Qt on the offscreen platform."""
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Recovery files and logs of test windows (and of apps the tests launch) stay out of the user's folders.
+os.environ.setdefault("CHORALE_STUDIO_DATA_DIR", tempfile.mkdtemp(prefix="chorale-studio-test-data-"))
+os.environ.setdefault("CHORALE_STUDIO_LOG_DIR", tempfile.mkdtemp(prefix="chorale-studio-test-logs-"))
 
 from chorale_studio.paths import jsfakes_midi_dir, musicxml_schema, shared_dir  # noqa: E402
 

@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -304,6 +305,21 @@ def test_an_uncaught_error_in_the_app_is_logged_and_shown_with_the_log_location(
     text = diagnosed.read_text()
     assert "uncaught exception" in text and "ZeroDivisionError: a bug in a slot" in text
     assert "in broken_slot" in text                          # the whole traceback, not just the message
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_error_on_a_background_thread_is_logged_and_shown_on_the_gui_thread(diagnosed, qtbot):
+    seen: list[str] = []
+    answer_next_dialog("OK", seen)
+
+    def broken_job():
+        raise RuntimeError("a bug in a background job")
+    worker = threading.Thread(target=broken_job, name="render")
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert "a bug in a background job" in seen[0] and str(diagnosed) in seen[0]
+    assert "uncaught exception on thread render" in diagnosed.read_text()
 
 
 def test_qt_warnings_go_to_the_log(diagnosed):

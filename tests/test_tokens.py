@@ -148,3 +148,14 @@ def test_five_tracks_are_refused():
     with pytest.raises(TokenError):
         decode_words(words + extra)
     assert G.check(words + extra) is not None
+
+
+def test_the_tokens_command_prints_the_public_row_and_refuses_a_bad_window(jsfakes_dir, seed_reference_text):
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "chorale_studio", "tokens", str(jsfakes_dir / "497.mid")]
+    out = subprocess.run(cmd + ["--bars", "0:4", "--order", "S,B,A,T"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == seed_reference_text
+    bad = subprocess.run(cmd + ["--bars", "10:14"], capture_output=True, text=True)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "outside" in bad.stderr

@@ -49,7 +49,11 @@ def _read_token_text(path: Path) -> ImportResult:
 
     with reading(path, "seed-language text"):
         check_size(path)
-        decoded = decode_text(path.read_text(encoding="utf-8"))
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise FileFormatError("it is not seed-language text (not UTF-8 text)") from None
+        decoded = decode_text(text)
         return ImportResult(score=decoded.score, messages=list(decoded.repairs), source=path)
 
 

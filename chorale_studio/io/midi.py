@@ -57,7 +57,9 @@ def read_midi(path: str | Path) -> ImportResult:
     path = Path(path)
     with reading(path, "MIDI file"):
         check_size(path)
-        midi = mido.MidiFile(path)
+        # From memory, not the open file: mido reads a chunk by its stated length, and a damaged
+        # length (4 GB in a 100-byte file) would make a file read allocate all of it.
+        midi = mido.MidiFile(file=io.BytesIO(path.read_bytes()))
         return _import(midi, path)
 
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import zipfile
+from xml.etree import ElementTree
 from fractions import Fraction
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from music21.musicxml import m21ToXml
 from ..errors import FileFormatError
 from ..score.model import STEPS_PER_QUARTER, Key, Meter, Score, ScoreError, Voice
 from .atomic import atomic_write_bytes
-from .common import (ImportResult, RawNote, build_score, check_bar_count, check_size, reading,
+from .common import (MAX_FILE_BYTES, ImportResult, RawNote, build_score, check_bar_count, check_size, reading,
                      voice_count_error)
 
 MUSICXML_SUFFIXES = (".musicxml", ".xml", ".mxl")
@@ -42,6 +44,7 @@ def read_musicxml(path: str | Path) -> ImportResult:
     path = Path(path)
     with reading(path, "MusicXML file"):
         check_size(path)
+        check_values(path)
         parsed = converter.parse(path, format="musicxml")
         if not isinstance(parsed, stream.Score):
             raise FileFormatError("the file holds no score (no parts)")
@@ -50,6 +53,48 @@ def read_musicxml(path: str | Path) -> ImportResult:
         if not result.score.title:
             result.score.title = path.stem
         return result
+
+
+#: Elements whose values music21 trusts: a hostile value (a key of 99999999 fifths, a time signature
+#: of 1e999 beats) sends it into loops that last minutes.  (lowest, highest, whole numbers only?)
+_VALUE_LIMITS = {"fifths": ("key signature", -7, 7, True), "beats": ("time signature", 1, 64, True),
+                 "beat-type": ("time signature", 1, 64, True), "octave": ("note octave", 0, 9, True),
+                 "alter": ("sharp or flat", -4, 4, False), "clef-octave-change": ("clef", -4, 4, True)}
+#: A compressed .mxl may unpack to at most this much (a zip bomb would exhaust the memory).
+MAX_UNPACKED_BYTES = 4 * MAX_FILE_BYTES
+
+
+def check_values(path: Path) -> None:
+    """Refuse a file whose key, meter or pitch values are out of all musical range, before music21 reads it."""
+    for document in _xml_documents(path):
+        for _event, element in ElementTree.iterparse(io.BytesIO(document)):
+            limits = _VALUE_LIMITS.get(element.tag)
+            if limits is not None:
+                label, low, high, whole = limits
+                text = (element.text or "").strip()
+                for part in text.split("+") if element.tag == "beats" else [text]:  # beats may read "3+2"
+                    try:
+                        value = float(part)
+                    except ValueError:
+                        value = math.nan
+                    if not (low <= value <= high and (value.is_integer() or not whole)):
+                        kind = "whole numbers" if whole else "numbers"
+                        raise FileFormatError(f"a {label} has <{element.tag}> {text[:20]!r}; Chorale Studio "
+                                              f"reads {kind} from {low} to {high} there")
+            element.clear()   # keep memory flat on large files
+
+
+def _xml_documents(path: Path) -> list[bytes]:
+    """The XML text music21 will read: the file itself, or every MusicXML document inside an .mxl."""
+    data = path.read_bytes()
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return [data]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("META-INF")
+                   and m.filename.lower().endswith((".xml", ".musicxml"))]
+        if sum(m.file_size for m in archive.infolist()) > MAX_UNPACKED_BYTES:
+            raise FileFormatError(f"the compressed file unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB")
+        return [archive.read(m) for m in members]
 
 
 def score_from_music21(m21: stream.Score) -> ImportResult:

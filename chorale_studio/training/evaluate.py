@@ -236,5 +236,28 @@ def evaluate_model(folder: Path, data_dir: Path | None = None, corpus_dir: Path 
     result["in_key_test_split"] = in_key_share([w[1] for w in windows])
     result["voice_leading_per_100_changes"] = voice_leading_rates(decoded)
     result["voice_leading_per_100_changes_test_split"] = voice_leading_rates([w[1] for w in windows])
+    result["engine"] = _engine_figures(Path(folder), samples, seed)
     result["perplexity"] = round(math.exp(result["nll_per_token"]), 3)
     return result
+
+
+def _engine_figures(folder: Path, samples: int, seed: int) -> dict:
+    """What the app actually delivers: N new 4-bar pieces from the constrained engine, strict
+    voice leading on and off, with the same key and voice-leading figures."""
+    from ..generation.engine import generate
+    from ..generation.model import ChoraleModel
+    from ..generation.requests import NewRequest, Sampling
+
+    model = ChoraleModel.load(folder)
+    out: dict = {"pieces": samples}
+    for strict in (True, False):
+        scores, relaxed = [], 0
+        for k in range(samples):
+            result = generate(model, NewRequest(bars=4, sampling=Sampling(seed=seed + k, strict=strict)))
+            scores.append(result.candidates[0].score)
+            relaxed += result.candidates[0].relaxed_notes
+        name = "strict" if strict else "free"
+        notes = sum(s.note_count() for s in scores)
+        out[name] = {"in_key": in_key_share(scores), "voice_leading_per_100_changes": voice_leading_rates(scores),
+                     "notes": notes, "relaxed_notes": relaxed}
+    return out

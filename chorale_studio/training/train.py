@@ -221,6 +221,7 @@ def train_model(settings: TrainSettings) -> Path:
     if not trainer.is_world_process_zero():
         return out
     model = trainer.model.float()
+    model.config.use_cache = True   # the Trainer turns the cache off while training; generation wants it
     model.generation_config = GenerationConfig(bos_token_id=word_ids["PIECE_START"], eos_token_id=word_ids["[SEP]"],
                                                pad_token_id=word_ids["[PAD]"], do_sample=True, temperature=1.0,
                                                top_k=0)

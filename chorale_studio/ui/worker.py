@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..errors import ChoraleError
+from ..errors import ChoraleError, ModelFolderError
 
 #: At most this many progress reports per second reach the GUI thread (the engine reports far more often).
 PROGRESS_PER_SECOND = 20
@@ -46,7 +46,13 @@ class GenerationWorker(QObject):
             from ..generation.model import ChoraleModel   # torch loads here, on the worker thread
 
             self.status.emit("Loading model…")
-            model = ChoraleModel.load(folder)
+            try:
+                model = ChoraleModel.load(folder)
+            except ChoraleError:
+                raise
+            except Exception as exc:   # a folder can break in ways the loader does not name; never wedge
+                raise ModelFolderError(f"the model in {folder} could not be loaded "
+                                       f"({type(exc).__name__}: {' '.join(str(exc).split())})") from None
             _leave_a_core_to_the_window()
             self._model, self._folder = model, folder
             self.modelLoaded.emit(str(folder), model.capabilities)
