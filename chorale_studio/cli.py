@@ -27,6 +27,17 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def parse_bar_range(text: str, bars: int) -> tuple[int, int]:
+    """'A:B' (0-based, B exclusive) → (A, B), checked against the piece's ``bars``."""
+    try:
+        a, b = (int(p) for p in text.split(":"))
+    except ValueError:
+        raise ChoraleError(f"bar range {text!r} is not of the form A:B (0-based, B exclusive), e.g. 2:6") from None
+    if not 0 <= a < b <= bars:
+        raise ChoraleError(f"bars {a}:{b} are outside the piece's {bars} bars")
+    return a, b
+
+
 def _add_convert(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="a .mid/.midi, .musicxml/.xml/.mxl, .chorale or .txt file")
     p.add_argument("output", help="the file to write; its extension picks the format")

@@ -4,22 +4,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..cli import parse_bar_range
 from ..score import Voice
 from .requests import (ContinueRequest, FillRequest, GenerationError, HarmonizeRequest, NewRequest, Request,
                        Sampling)
 
 
 def _bar_range(text: str | None, bars: int) -> tuple[int, int]:
-    """'A:B' (0-based, B exclusive) → (A, B); None → the whole piece."""
-    if text is None:
-        return 0, bars
-    try:
-        a, b = (int(p) for p in text.split(":"))
-    except ValueError:
-        raise GenerationError(f"--bars {text!r} is not a range A:B such as 2:6") from None
-    if not 0 <= a < b <= bars:
-        raise GenerationError(f"--bars {text} is outside the piece's {bars} bars")
-    return a, b
+    """--bars A:B, or the whole piece when it is not given."""
+    return (0, bars) if text is None else parse_bar_range(text, bars)
 
 
 def _request(args: argparse.Namespace, sampling: Sampling) -> Request:

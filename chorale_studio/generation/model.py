@@ -46,7 +46,7 @@ class Capabilities:
 def _threads() -> int:
     """Leave one core to the window and the audio: a decoding step is small, and threads that wait on
     a busy core stall every step (on two shared cores, two threads were up to 20× slower than one)."""
-    return max(1, min(4, os.cpu_count() or 1))
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
 
 
 class ChoraleModel:

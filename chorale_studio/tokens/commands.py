@@ -1,20 +1,10 @@
 """`chorale-studio tokens`: print the seed-language text of one 4-bar window of a piece."""
 from __future__ import annotations
 
+from ..cli import parse_bar_range
 from ..errors import ChoraleError
 from ..score import Voice
 from .encode import encode_seed_window
-
-
-def parse_bar_range(text: str, bars: int) -> tuple[int, int]:
-    """'A:B' (0-based, B exclusive) → (A, B), checked against the piece's ``bars``."""
-    try:
-        a, b = (int(p) for p in text.split(":"))
-    except ValueError:
-        raise ChoraleError(f"bar range {text!r} is not of the form A:B (0-based, B exclusive)") from None
-    if not 0 <= a < b <= bars:
-        raise ChoraleError(f"bars {a}:{b} are outside the piece's {bars} bars")
-    return a, b
 
 
 def tokens(args) -> int:
