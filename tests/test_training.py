@@ -9,7 +9,8 @@ from chorale_studio.io.midi import read_midi
 from chorale_studio.tokens import grammar as G
 from chorale_studio.tokens import vocab as V
 from chorale_studio.tokens.decode import decode_words
-from chorale_studio.training.corpus import Piece, build_corpus, folder_pieces, piece_examples, transpositions
+from chorale_studio.training.corpus import (Piece, bach_pieces, build_corpus, folder_pieces, piece_examples,
+                                            transpositions)
 from chorale_studio.training.train import TrainSettings, train_model
 
 
@@ -18,11 +19,15 @@ def few_pieces(jsfakes_dir):
     return [Piece(f"jsfakes/{i}", "JSFAKES", read_midi(jsfakes_dir / f"{i}.mid").score) for i in range(6)]
 
 
-def test_building_the_corpus_twice_gives_identical_files(tmp_path, jsfakes_dir, tmp_path_factory):
-    pieces = folder_pieces(jsfakes_dir, limit=12)
+def test_building_the_corpus_twice_gives_identical_files(tmp_path, jsfakes_dir):
+    def sources():   # read afresh each time, as a fresh clone would
+        return folder_pieces(jsfakes_dir, limit=12) + bach_pieces(limit=3)
+
+    pieces = sources()
+    assert sum(p.style == "BACH" for p in pieces) == 3
     a, b = tmp_path / "a", tmp_path / "b"
     build_corpus(a, pieces, seed=7, augment=2, log=lambda m: None)
-    build_corpus(b, folder_pieces(jsfakes_dir, limit=12), seed=7, augment=2, log=lambda m: None)
+    build_corpus(b, sources(), seed=7, augment=2, log=lambda m: None)
     names = sorted(p.name for p in a.iterdir())
     assert names == ["split.json", "test-seed.jsonl", "test.txt", "train.txt", "validation.txt"]
     for n in names:
