@@ -25,7 +25,7 @@ def analyze(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
-        print(_report_text(args.input, loaded.score.bars, loaded.messages, report))
+        print(_report_text(args.input, loaded.score.bars, [*loaded.messages, *loaded.remarks], report))
     return 0
 
 

@@ -11,7 +11,7 @@ def convert(args: argparse.Namespace) -> int:
     """Convert by extension; what the import adjusted is listed on stderr once the output is saved."""
     result = load_any(args.input)
     save_any(result.score, args.output)
-    for message in result.messages:
+    for message in [*result.messages, *result.remarks]:
         print(f"{args.input}: {message}", file=sys.stderr)
     score = result.score
     print(f"wrote {args.output}: {score.bars} bars of {score.meter}, {score.note_count()} notes")

@@ -29,6 +29,8 @@ class ImportResult:
     score: Score
     messages: list[str] = field(default_factory=list)
     source: Path | None = None
+    #: What was inferred rather than read, e.g. an estimated key: worth a status line, not a dialog.
+    remarks: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -118,13 +118,14 @@ def _import(midi: mido.MidiFile, path: Path) -> ImportResult:
     if len(found) != 4:
         raise voice_count_error(len(found), "MIDI", "voice")
     check_bar_count(max(r.end for v in found for r in v), meter)
+    remarks = []
     if key is None:
         bass = found[3]
         key = estimate_key(found, bass[-1].pitch if bass else None)
-        messages.append(f"the file states no key; {key.name} fits its notes best")
+        remarks.append(f"the file states no key; {key.name} fits its notes best")
     tempo = mido.tempo2bpm(tempo_us[1]) if tempo_us else 120.0
     score = build_score(found, meter=meter, key=key, tempo=tempo, title=title or path.stem, messages=messages)
-    return ImportResult(score=score, messages=messages, source=path)
+    return ImportResult(score=score, messages=messages, source=path, remarks=remarks)
 
 
 def _meter(meters: list[tuple[int, int, int]]) -> Meter:

@@ -382,6 +382,7 @@ class MainWindow(QMainWindow):
                 self.doc.load(project.score, path, project.settings)
                 self._remember_recent(path)
                 messages: list[str] = []
+                remarks: list[str] = []
             else:
                 from ..io.files import load_any
                 result = load_any(path)
@@ -389,13 +390,13 @@ class MainWindow(QMainWindow):
                     result.score.title = path.stem
                 self.doc.load(result.score, None, clean=False)
                 self._remember_recent(path)
-                messages = list(result.messages)
+                messages, remarks = list(result.messages), list(result.remarks)
         except (ChoraleError, OSError) as exc:
             self.show_error(f"Could not open {path.name}", str(exc))
             return False
         self._playhead_moved(0.0)
         self.roll.fit_to_window()
-        self.statusBar().showMessage(f"Opened {path.name}", 5000)
+        self.statusBar().showMessage("; ".join([f"Opened {path.name}", *remarks]), 8000)
         if messages:
             self.show_info(f"{path.name} was imported with some adjustments", "\n".join(f"• {m}" for m in messages))
         return True
