@@ -177,7 +177,7 @@ class GeneratePanel(QWidget):
         QVBoxLayout(self.candidates_box).addWidget(self.browser)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 0, 6, 6)
+        layout.setContentsMargins(6, 6, 6, 6)   # room between the dock title and the first box
         for box in (model_box, settings_box, self.progress_box, self.candidates_box):
             layout.addWidget(box)
         layout.addStretch(1)
