@@ -20,7 +20,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Iterator
 
-from ..score import Key, Score, Voice
+from ..score import Key, Score, Voice, pitch_name
 from .findings import (CONTRARY_FIFTHS, CONTRARY_OCTAVES, CROSSING, HIDDEN_FIFTHS, HIDDEN_OCTAVES, OUT_OF_KEY,
                        OVERLAP, PARALLEL_FIFTHS, PARALLEL_OCTAVES, RANGE, SEVERITY, SPACING, Finding, describe)
 from .keys import allowed_pitch_classes
@@ -33,14 +33,6 @@ NEIGHBOURS: tuple[tuple[Voice, Voice], ...] = ((Voice.SOPRANO, Voice.ALTO), (Voi
 SPACING_LIMITS: dict[tuple[Voice, Voice], int] = {NEIGHBOURS[0]: 12, NEIGHBOURS[1]: 12, NEIGHBOURS[2]: 19}
 
 _FIFTH, _OCTAVE = 7, 0
-_PITCH_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
-
-
-def pitch_name(pitch: int) -> str:
-    """MIDI 60 → 'C4' (scientific pitch notation with sharps, as the piano roll's keyboard labels it)."""
-    return f"{_PITCH_NAMES[pitch % 12]}{pitch // 12 - 1}"
-
-
 def _finding(score: Score, kind: str, voices: tuple[Voice, ...], step: int, detail: str = "") -> Finding:
     bar = score.bar_of(step)
     offset = step - bar * score.steps_per_bar

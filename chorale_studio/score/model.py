@@ -178,6 +178,14 @@ class Key:
 
 Cell = tuple[Voice, int]  # (voice, bar): the unit of locking and of filling
 
+_PITCH_SHARPS = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+_PITCH_FLATS = ["C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B"]
+
+
+def pitch_name(pitch: int, flats: bool = False) -> str:
+    """MIDI 60 → 'C4' (scientific pitch notation); 70 → 'A#4', or 'Bb4' with ``flats``."""
+    return f"{(_PITCH_FLATS if flats else _PITCH_SHARPS)[pitch % 12]}{pitch // 12 - 1}"
+
 
 @dataclass
 class Score:

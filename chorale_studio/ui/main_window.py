@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QInputDia
                                QMessageBox, QSplitter, QToolBar, QToolButton, QWidget)
 
 from ..errors import ChoraleError
-from ..score import Key, Meter, Note, Score, Voice
+from ..score import Key, Meter, Note, Score, Voice, pitch_name
 from . import theme
 from .commands import NotesCommand, PieceCommand, TempoCommand, meter_changed, placed
 from .document import ScoreDocument, SelectedNote
 from .generation_controller import GenerationController
-from .piano_roll import SNAP_CHOICES, PianoRoll, pitch_name
+from .piano_roll import SNAP_CHOICES, PianoRoll
 from .recovery import Autosaver
 from .voices_panel import VoicesPanel
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import (QBrush, QColor, QContextMenuEvent, QFont, QKeyEvent, 
                            QPainterPath, QPaintEvent, QPen, QWheelEvent)
 from PySide6.QtWidgets import QGridLayout, QMenu, QScrollBar, QSizePolicy, QToolTip, QWidget
 
-from ..score import Cell, Note, Voice
+from ..score import Cell, Note, Voice, pitch_name
 from . import theme
 from .commands import LockCommand, NotesCommand, placed
 from .document import ScoreDocument, SelectedNote
@@ -27,14 +27,7 @@ RULER_HEIGHT = 24
 LOCK_LANE_HEIGHT = 22
 EDGE_GRAB_PX = 6     # how close to a note's right edge the resize handle is
 SNAP_CHOICES: dict[str, int] = {"1/16": 1, "1/8": 2, "1/4": 4}
-_SHARPS = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
-_FLATS = ["C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B"]
 _BLACK = {1, 3, 6, 8, 10}
-
-
-def pitch_name(pitch: int, flats: bool = False) -> str:
-    """MIDI 60 → 'C4' (scientific pitch notation, as the keyboard labels it); 70 → 'A#4' or 'Bb4'."""
-    return f"{(_FLATS if flats else _SHARPS)[pitch % 12]}{pitch // 12 - 1}"
 
 
 class RollView(QObject):
