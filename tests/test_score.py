@@ -105,3 +105,12 @@ def test_plain_data_round_trip_and_malformed_data_gives_a_clear_error():
         Score.from_dict(bad)
     with pytest.raises(ScoreError, match="malformed"):
         Score.from_dict({"voices": {}})
+
+
+def test_removing_a_note_leaves_the_rest_and_a_missing_note_is_named():
+    s = chorale(bars=2)
+    first = s.notes(Voice.TENOR)[0]
+    s.remove_note(Voice.TENOR, first)
+    assert s.notes(Voice.TENOR) == (Note(16, 16, 64),)
+    with pytest.raises(ScoreError, match="tenor has no note"):
+        s.remove_note(Voice.TENOR, first)

@@ -44,6 +44,9 @@ class Row:
 class _Masks:
     """Additive masks (0 where allowed, -inf elsewhere) per grammar state, kept on the model."""
 
+    #: Masks kept before the cache starts afresh (a long session sees many window configurations).
+    LIMIT = 20_000
+
     def __init__(self, model: ChoraleModel):
         self.model = model
         self.cache: dict[tuple, object] = {}
@@ -54,6 +57,8 @@ class _Masks:
         k = (state.config, state.key())
         mask = self.cache.get(k)
         if mask is None:
+            if len(self.cache) >= self.LIMIT:
+                self.cache.clear()
             mask = torch.full((len(self.model.id_to_word),), float("-inf"))
             mask[self.model.ids(sorted(state.allowed()))] = 0.0
             self.cache[k] = mask
@@ -81,8 +86,10 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
     """
     import torch
 
-    masks = model.__dict__.setdefault("_masks", _Masks(model))
-    kinds = model.__dict__.setdefault("_kinds", _word_kinds(model))
+    if "_masks" not in model.__dict__:   # built once per model, not per call
+        model.__dict__["_masks"] = _Masks(model)
+        model.__dict__["_kinds"] = _word_kinds(model)
+    masks, kinds = model.__dict__["_masks"], model.__dict__["_kinds"]
     ids_of = model.word_to_id
     words_of = model.id_to_word
     decoder = model.decoder([model.ids(r.prompt) for r in rows], capacity=model.capabilities.context)

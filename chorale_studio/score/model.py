@@ -167,14 +167,6 @@ class Key:
             fifths -= 12
         return Key(fifths, self.mode)
 
-    @classmethod
-    def from_tonic(cls, tonic_pc: int, mode: str = "major") -> "Key":
-        major_pc = tonic_pc % 12 if mode == "major" else (tonic_pc + 3) % 12
-        for n in sorted(_MAJOR_BY_FIFTHS, key=abs):
-            if _MAJOR_BY_FIFTHS[n] == major_pc:
-                return cls(n, mode)
-        raise ScoreError(f"no key for pitch class {tonic_pc}")  # unreachable: all 12 are covered
-
 
 Cell = tuple[Voice, int]  # (voice, bar): the unit of locking and of filling
 

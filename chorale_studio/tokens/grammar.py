@@ -42,8 +42,6 @@ def ranges_of(ranges: Mapping[Voice, tuple[int, int]]) -> tuple[tuple[int, int],
 # Phases of the automaton.
 HEADER, TRACK_OR_END, INST, BAR_OR_TRACK_END, BAR, PLACEHOLDER_END, FILL_OR_END, DONE = range(8)
 
-_OPTIONAL_HEADER = ("METER=", "KEY=")
-
 
 @dataclass
 class GrammarState:
@@ -113,7 +111,11 @@ class GrammarState:
         return (self.phase, len(self.tracks) == 4, len(self.placeholders) > self.fills_done)
 
     def allowed(self) -> frozenset[str]:
-        cache = _CACHE.setdefault(self.config, {})
+        cache = _CACHE.get(self.config)
+        if cache is None:
+            if len(_CACHE) >= _CACHE_CONFIGS:   # configs follow each window's ranges and order: keep a few
+                _CACHE.clear()
+            cache = _CACHE[self.config] = {}
         k = self.key()
         words = cache.get(k)
         if words is None:
@@ -259,6 +261,7 @@ class GrammarState:
 
 
 _CACHE: dict[GrammarConfig, dict[tuple, frozenset[str]]] = {}
+_CACHE_CONFIGS = 64
 
 
 def start(config: GrammarConfig | None = None) -> GrammarState:

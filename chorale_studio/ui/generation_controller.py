@@ -231,11 +231,12 @@ class GenerationController(QObject):
         if dialog.exec() == QDialog.Accepted:
             self.harmonize(dialog.voices())
 
-    def harmonize(self, voices) -> bool:
-        """Write ``voices`` against the others over the selected bars (or the whole piece)."""
+    def harmonize(self, voices, bars: tuple[int, int] | None = None) -> bool:
+        """Write ``voices`` against the others over ``bars`` (start, end), else the selected bars
+        (or the whole piece)."""
         from ..generation.requests import HarmonizeRequest
 
-        start, end = self._harmony_bars()
+        start, end = bars or self._harmony_bars()
         score = self.doc.snapshot()
         voices = tuple(voices)
         names = ", ".join(v.label.lower() for v in sorted(voices))
@@ -267,7 +268,7 @@ class GenerationController(QObject):
             return self.continue_(job.request.bars)
         if job.kind == "fill":
             return self.fill(job.request.cells)
-        return self.harmonize(job.request.voices)
+        return self.harmonize(job.request.voices, (job.request.start, job.request.end))
 
     def _start(self, kind: str, build, text: str) -> bool:
         if self.runner.busy:

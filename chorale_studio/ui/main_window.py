@@ -573,6 +573,8 @@ class MainWindow(QMainWindow):
             self.doc.push(TempoCommand(self.doc, float(bpm)))
 
     def set_key(self, key: Key) -> None:
+        if key == self.doc.score.key:
+            return
         after = self.doc.snapshot()
         after.key = key
         self.doc.push(PieceCommand(self.doc, after, f"Key {key.name}"))
