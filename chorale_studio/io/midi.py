@@ -34,10 +34,6 @@ EXPORT_VELOCITY = 80
 PERCUSSION_CHANNEL = 9
 
 _LETTER_FIFTHS = {"F": -1, "C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5}
-_MAJOR_NAMES = {-7: "Cb", -6: "Gb", -5: "Db", -4: "Ab", -3: "Eb", -2: "Bb", -1: "F", 0: "C",
-                1: "G", 2: "D", 3: "A", 4: "E", 5: "B", 6: "F#", 7: "C#"}
-_MINOR_NAMES = {-7: "Abm", -6: "Ebm", -5: "Bbm", -4: "Fm", -3: "Cm", -2: "Gm", -1: "Dm", 0: "Am",
-                1: "Em", 2: "Bm", 3: "F#m", 4: "C#m", 5: "G#m", 6: "D#m", 7: "A#m"}
 
 
 def key_from_midi_name(name: str) -> Key:
@@ -49,7 +45,9 @@ def key_from_midi_name(name: str) -> Key:
 
 
 def key_to_midi_name(key: Key) -> str:
-    return (_MINOR_NAMES if key.mode == "minor" else _MAJOR_NAMES)[key.fifths]
+    """Key → mido's key name: 'Bb' for B-flat major, 'Gm' for G minor."""
+    tonic = key.name.split()[0]
+    return tonic + "m" if key.mode == "minor" else tonic
 
 
 def read_midi(path: str | Path) -> ImportResult:
