@@ -175,3 +175,22 @@ def test_bach_chorales_survive_musicxml_to_score_to_musicxml():
     assert same >= 300
     # A chorale whose notes changed must have said why (quantising, chords, grace notes).
     assert all(messages for _, messages in changed), changed
+
+
+def test_a_musicxml_file_without_a_key_signature_gets_the_key_its_notes_fit(tmp_path):
+    from chorale_studio.io.musicxml import read_musicxml, write_musicxml
+    from chorale_studio.score import Key, Note, Score, Voice
+
+    s = Score(bars=2, key=Key(2))   # D major music: F# and C# throughout
+    for v, pitches in zip(Voice, ((74, 78, 76, 74), (66, 69, 67, 66), (62, 62, 61, 62), (50, 45, 45, 50))):
+        s.set_notes(v, [Note(start=8 * i, length=8, pitch=p) for i, p in enumerate(pitches)])
+    path = tmp_path / "d.musicxml"
+    write_musicxml(s, path)
+    import re
+
+    text, dropped = re.subn(r"<key>.*?</key>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    assert dropped == 4   # one signature per part
+    path.write_text(text, encoding="utf-8")
+    result = read_musicxml(path)
+    assert result.score.key == Key(2)
+    assert result.remarks == ["the file states no key; D major fits its notes best"]

@@ -213,7 +213,11 @@ def estimate_key(voices: Sequence[Sequence[RawNote]], bass_last_pitch: int | Non
         for raw in raw_notes:
             weight[raw.pitch % 12] += raw.end - raw.onset
     best = max(range(-6, 7), key=lambda f: (sum(weight[pc] for pc in Key(f).scale), -abs(f)))
-    key = Key(best)
-    if bass_last_pitch is not None and bass_last_pitch % 12 == Key(best, "minor").tonic:
-        key = Key(best, "minor")
-    return key
+    return key_with_mode(best, bass_last_pitch)
+
+
+def key_with_mode(fifths: int, bass_last_pitch: int | None) -> Key:
+    """The signature's minor key when the last bass note is its tonic, else its major key."""
+    if bass_last_pitch is not None and bass_last_pitch % 12 == Key(fifths, "minor").tonic:
+        return Key(fifths, "minor")
+    return Key(fifths)

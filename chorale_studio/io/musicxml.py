@@ -28,8 +28,8 @@ from music21.musicxml import m21ToXml
 from ..errors import FileFormatError
 from ..score.model import STEPS_PER_QUARTER, Key, Meter, Score, ScoreError, Voice
 from .atomic import atomic_write_bytes
-from .common import (MAX_FILE_BYTES, ImportResult, RawNote, build_score, check_bar_count, check_size, reading,
-                     voice_count_error)
+from .common import (MAX_FILE_BYTES, ImportResult, RawNote, build_score, check_bar_count, check_size,
+                     estimate_key, key_with_mode, reading, voice_count_error)
 
 MUSICXML_SUFFIXES = (".musicxml", ".xml", ".mxl")
 
@@ -123,10 +123,15 @@ def score_from_music21(m21: stream.Score) -> ImportResult:
     if not any(voices):
         raise FileFormatError("the file contains no notes")
     check_bar_count(max(r.end for v in voices for r in v), chorale_meter)
+    remarks = []
+    chorale_key = _key(m21, voices[3])
+    if chorale_key is None:   # as for MIDI: estimate it from the notes and say so
+        chorale_key = estimate_key(voices, voices[3][-1].pitch if voices[3] else None)
+        remarks.append(f"the file states no key; {chorale_key.name} fits its notes best")
     score = build_score(
-        voices, meter=chorale_meter, key=_key(m21, voices[3]), tempo=_tempo(m21),
+        voices, meter=chorale_meter, key=chorale_key, tempo=_tempo(m21),
         title=_title(m21), pickup_quarters=_pickup(parts[0], chorale_meter), messages=messages)
-    return ImportResult(score=score, messages=messages)
+    return ImportResult(score=score, messages=messages, remarks=remarks)
 
 
 def _meter(m21: stream.Score) -> Meter:
@@ -140,19 +145,17 @@ def _meter(m21: stream.Score) -> Meter:
         raise FileFormatError(f"the piece is in {text}; Chorale Studio handles 4/4 and 3/4 only") from None
 
 
-def _key(m21: stream.Score, bass: list[RawNote]) -> Key:
+def _key(m21: stream.Score, bass: list[RawNote]) -> Key | None:
     """The first key signature, with its mode when the file states one; otherwise minor when the
-    bass ends on the relative minor's tonic."""
+    bass ends on the relative minor's tonic.  None when the file has no key signature."""
     signature = next(iter(m21.recurse().getElementsByClass(key.KeySignature)), None)
     if signature is None:
-        return Key()
+        return None
     fifths = max(-7, min(7, signature.sharps))
     mode = getattr(signature, "mode", None)
     if mode in ("major", "minor"):
         return Key(fifths, mode)
-    if bass and bass[-1].pitch % 12 == Key(fifths, "minor").tonic:
-        return Key(fifths, "minor")
-    return Key(fifths)
+    return key_with_mode(fifths, bass[-1].pitch if bass else None)
 
 
 def _tempo(m21: stream.Score) -> float | None:
