@@ -74,10 +74,27 @@ def _find_library_answering(path: Path) -> Iterator[None]:
         ctypes.util.find_library = original
 
 
+@contextmanager
+def _quiet_on_ci() -> Iterator[None]:
+    """pyfluidsynth prints where it found the library to stdout when CI is set, which would mix
+    into the app's own output (and into what tests and scripts read from it)."""
+    ci = os.environ.pop("CI", None)
+    try:
+        yield
+    finally:
+        if ci is not None:
+            os.environ["CI"] = ci
+
+
 def load_fluidsynth(library_dirs: Sequence[Path | str] | None = None) -> ModuleType:
     """The pyfluidsynth module with libfluidsynth loaded, or PlaybackUnavailable saying how to install it."""
     if "fluidsynth" in sys.modules:
         return sys.modules["fluidsynth"]
+    with _quiet_on_ci():
+        return _import_fluidsynth(library_dirs)
+
+
+def _import_fluidsynth(library_dirs: Sequence[Path | str] | None) -> ModuleType:
     dirs = _library_dirs(library_dirs)
     try:
         if dirs is None:
