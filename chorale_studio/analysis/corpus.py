@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import ChoraleError
+from ..io.files import MIDI_SUFFIXES, corpus_files
 from ..io.midi import read_midi
 from ..paths import jsfakes_midi_dir
 from ..score import Score
@@ -25,7 +26,7 @@ def jsfakes_scores(limit: int = 0) -> Iterator[Score | None]:
     folder = jsfakes_midi_dir()
     if not folder.is_dir():
         raise ChoraleError(f"the JS Fakes folder {folder} is missing; put ../shared beside the checkout")
-    paths = sorted(folder.glob("*.mid"), key=lambda p: (len(p.stem), p.stem))
+    paths = corpus_files(folder, MIDI_SUFFIXES)
     for path in paths[:limit or None]:
         yield _read(path)
 

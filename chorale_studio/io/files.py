@@ -24,6 +24,12 @@ TEXT_SUFFIX = ".txt"
 SUPPORTED = (*MIDI_SUFFIXES, *MUSICXML_SUFFIXES, PROJECT_SUFFIX, TEXT_SUFFIX)
 
 
+def corpus_files(folder: str | Path, suffixes: tuple[str, ...] = (*MIDI_SUFFIXES, *MUSICXML_SUFFIXES)) -> list[Path]:
+    """The music files of a corpus folder in natural order (2.mid before 10.mid)."""
+    return sorted((p for p in Path(folder).iterdir() if p.suffix.lower() in suffixes),
+                  key=lambda p: (len(p.stem), p.stem))
+
+
 def _unsupported(path: Path, verb: str) -> FileFormatError:
     return FileFormatError(f"could not {verb} {path}: unknown file type {path.suffix or '(none)'!r} "
                            f"(use {', '.join(SUPPORTED)})")

@@ -50,11 +50,9 @@ def _rng(seed: int, *parts: object) -> random.Random:
 def folder_pieces(folder: Path, style: str = "JSFAKES", limit: int = 0,
                   log: Callable[[str], None] = lambda m: None) -> list[Piece]:
     """Every readable MIDI/MusicXML file of ``folder`` (sorted by name); unreadable ones are logged."""
-    from ..io.files import load_any
+    from ..io.files import corpus_files, load_any
 
-    files = sorted((p for p in Path(folder).iterdir()
-                    if p.suffix.lower() in (".mid", ".midi", ".musicxml", ".xml", ".mxl")),
-                   key=lambda p: (len(p.stem), p.stem))
+    files = corpus_files(folder)
     if limit:
         files = files[:limit]
     pieces = []

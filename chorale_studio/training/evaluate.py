@@ -139,11 +139,10 @@ def voice_leading_rates(scores: Sequence[Score]) -> dict[str, float] | None:
 
 
 def _windows_of_folder(folder: Path, seed: int) -> list[tuple[str, Score, list[str]]]:
-    from ..io.files import load_any
+    from ..io.files import MIDI_SUFFIXES, corpus_files, load_any
 
     out = []
-    files = sorted((p for p in folder.iterdir() if p.suffix.lower() in (".mid", ".midi")),
-                   key=lambda p: (len(p.stem), p.stem))
+    files = corpus_files(folder, MIDI_SUFFIXES)
     for f in files:
         score = load_any(f).score
         rng = random.Random(f"{seed}:{f.stem}")
