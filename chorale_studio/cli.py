@@ -27,17 +27,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def parse_bar_range(text: str, bars: int) -> tuple[int, int]:
-    """'A:B' (0-based, B exclusive) → (A, B), checked against the piece's ``bars``."""
-    try:
-        a, b = (int(p) for p in text.split(":"))
-    except ValueError:
-        raise ChoraleError(f"bar range {text!r} is not of the form A:B (0-based, B exclusive), e.g. 2:6") from None
-    if not 0 <= a < b <= bars:
-        raise ChoraleError(f"bars {a}:{b} are outside the piece's {bars} bars")
-    return a, b
-
-
 def _add_convert(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="a .mid/.midi, .musicxml/.xml/.mxl, .chorale or .txt file")
     p.add_argument("output", help="the file to write; its extension picks the format")
@@ -81,19 +70,22 @@ def _add_render(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sample-rate", type=int, default=44100)
 
 
-def _add_corpus(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", required=True, help="folder for train/validation/test text")
+def _add_sources(p: argparse.ArgumentParser, out_help: str | None = None) -> None:
+    """Where a corpus comes from and goes: shared by `corpus` and `train`."""
+    p.add_argument("--out", required=True, help=out_help)
     p.add_argument("--data", action="append", help="folders of MIDI/MusicXML (repeatable)")
     p.add_argument("--no-bach", action="store_true", help="leave out music21's Bach chorales")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--limit", type=int, default=0, help="use at most this many pieces per source")
 
 
+def _add_corpus(p: argparse.ArgumentParser) -> None:
+    _add_sources(p, "folder for train/validation/test text")
+
+
 def _add_train(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", required=True)
-    p.add_argument("--data", action="append", help="folders of MIDI/MusicXML (repeatable)")
+    _add_sources(p)
     p.add_argument("--corpus", help="a folder made by `chorale-studio corpus` (skips building)")
-    p.add_argument("--no-bach", action="store_true")
     p.add_argument("--max-steps", type=int, default=2000)
     p.add_argument("--max-minutes", type=float, default=0.0, help="stop after this wall time")
     p.add_argument("--resume", action="store_true")
@@ -104,8 +96,6 @@ def _add_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--save-steps", type=int, default=200)
-    p.add_argument("--seed", type=int, default=1234)
-    p.add_argument("--limit", type=int, default=0)
 
 
 def _add_evaluate(p: argparse.ArgumentParser) -> None:

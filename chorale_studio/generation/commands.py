@@ -4,8 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import parse_bar_range
-from ..score import Voice
+from ..score import Voice, parse_bar_range
 from .requests import (ContinueRequest, FillRequest, GenerationError, HarmonizeRequest, NewRequest, Request,
                        Sampling)
 

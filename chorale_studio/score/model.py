@@ -179,6 +179,17 @@ def pitch_name(pitch: int, flats: bool = False) -> str:
     return f"{(_PITCH_FLATS if flats else _PITCH_SHARPS)[pitch % 12]}{pitch // 12 - 1}"
 
 
+def parse_bar_range(text: str, bars: int) -> tuple[int, int]:
+    """'A:B' (0-based, B exclusive) → (A, B), checked against the piece's ``bars``."""
+    try:
+        a, b = (int(p) for p in text.split(":"))
+    except ValueError:
+        raise ScoreError(f"bar range {text!r} is not of the form A:B (0-based, B exclusive), e.g. 2:6") from None
+    if not 0 <= a < b <= bars:
+        raise ScoreError(f"bars {a}:{b} are outside the piece's {bars} bars")
+    return a, b
+
+
 @dataclass
 class Score:
     """A four-voice chorale: meter, key, tempo, bars, one note list per voice, locked cells."""

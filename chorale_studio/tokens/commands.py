@@ -1,9 +1,8 @@
 """`chorale-studio tokens`: print the seed-language text of one 4-bar window of a piece."""
 from __future__ import annotations
 
-from ..cli import parse_bar_range
 from ..errors import ChoraleError
-from ..score import Voice
+from ..score import Voice, parse_bar_range
 from .encode import encode_seed_window
 
 
