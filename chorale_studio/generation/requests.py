@@ -25,6 +25,12 @@ class GenerationCancelled(ChoraleError):
         super().__init__(message)
 
 
+#: The values each sampling setting may take; the window's controls offer the same ranges.
+TEMPERATURE_RANGE = (0.05, 5.0)
+TOP_P_RANGE = (0.0, 1.0)        # above the first, at most the second
+CANDIDATES_RANGE = (1, 16)
+
+
 @dataclass(frozen=True)
 class Sampling:
     """How to draw words: temperature, top-k (0: off), top-p (1: off), seed, candidates, strict rules, style."""
@@ -38,14 +44,17 @@ class Sampling:
     style: str = "JSFAKES"
 
     def __post_init__(self) -> None:
-        if not 0.05 <= float(self.temperature) <= 5.0:
-            raise GenerationError(f"temperature {self.temperature} must be between 0.05 and 5")
-        if not 0.0 < float(self.top_p) <= 1.0:
-            raise GenerationError(f"top-p {self.top_p} must be above 0 and at most 1")
+        lo, hi = TEMPERATURE_RANGE
+        if not lo <= float(self.temperature) <= hi:
+            raise GenerationError(f"temperature {self.temperature} must be between {lo:g} and {hi:g}")
+        lo, hi = TOP_P_RANGE
+        if not lo < float(self.top_p) <= hi:
+            raise GenerationError(f"top-p {self.top_p} must be above {lo:g} and at most {hi:g}")
         if not isinstance(self.top_k, int) or self.top_k < 0:
             raise GenerationError(f"top-k {self.top_k!r} must be 0 (off) or a positive number of words")
-        if not isinstance(self.candidates, int) or not 1 <= self.candidates <= 16:
-            raise GenerationError(f"{self.candidates!r} candidates: ask for 1 to 16")
+        lo, hi = CANDIDATES_RANGE
+        if not isinstance(self.candidates, int) or not lo <= self.candidates <= hi:
+            raise GenerationError(f"{self.candidates!r} candidates: ask for {lo} to {hi}")
         style = str(self.style).upper()
         if style not in STYLES:
             raise GenerationError(f"unknown style {self.style!r} (use {' or '.join(s.lower() for s in STYLES)})")
