@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from ..score.model import Score
 from .schedule import Mix
-from .transport import Transport
+from .transport import PlaybackState, Transport
 
 #: Playhead updates per second (the piano roll scrolls with them).
 POSITION_HZ = 40
@@ -56,7 +56,7 @@ class PlaybackController(QObject):
     def message(self) -> str:
         return self.transport.message
 
-    def state(self) -> str:
+    def state(self) -> PlaybackState:
         return self.transport.state
 
     def position(self) -> float:
@@ -70,11 +70,11 @@ class PlaybackController(QObject):
         if state != self._state:
             self._state = state
             self.stateChanged.emit(state)
-        if state != "playing":
+        if state != PlaybackState.PLAYING:
             self._timer.stop()
 
     def _after_command(self) -> None:
-        if self.transport.state == "playing":
+        if self.transport.state == PlaybackState.PLAYING:
             self._timer.start()
         self._poll()
 

@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 from ctypes import c_int, c_short, c_void_p
+from enum import Enum
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -42,7 +43,17 @@ FEED_INTERVAL = 0.05
 #: and not late by however long the synth takes to pick it up.
 START_DELAY = 0.02
 
-STOPPED, PLAYING, PAUSED = "stopped", "playing", "paused"
+
+
+class PlaybackState(str, Enum):
+    """Where the transport is; equal to its plain name ("playing"), which ``stateChanged`` carries."""
+
+    STOPPED = "stopped"
+    PLAYING = "playing"
+    PAUSED = "paused"
+
+
+STOPPED, PLAYING, PAUSED = PlaybackState.STOPPED, PlaybackState.PLAYING, PlaybackState.PAUSED
 
 
 def platform_drivers(platform: str = sys.platform) -> tuple[str, ...]:
@@ -231,7 +242,7 @@ class Transport:
                 self._advance()
                 self._feed()
 
-    def _halt(self, state: str) -> None:
+    def _halt(self, state: PlaybackState) -> None:
         self._state = state
         if self._sound:
             self._sound.cancel()
@@ -335,7 +346,7 @@ class Transport:
             return self._advance()
 
     @property
-    def state(self) -> str:
+    def state(self) -> PlaybackState:
         with self._lock:
             self._advance()
             return self._state
