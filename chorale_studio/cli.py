@@ -44,16 +44,31 @@ def _add_generate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", choices=["new", "continue", "fill", "harmonize"], default="new")
     p.add_argument("--bars", help="bar range A:B (0-based, B exclusive); for new: the number of bars")
     p.add_argument("--voices", help="voices to write, e.g. A,T,B")
-    p.add_argument("--candidates", type=int, default=1)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--temperature", type=float, default=1.0)
-    p.add_argument("--top-p", type=float, default=0.95)
-    p.add_argument("--top-k", type=int, default=0)
-    p.add_argument("--style", choices=["jsfakes", "bach"], default="jsfakes")
-    p.add_argument("--strict", dest="strict", action="store_true", default=True,
-                   help="mask crossings and parallel fifths/octaves against fixed voices (default)")
-    p.add_argument("--no-strict", dest="strict", action="store_false")
     p.add_argument("-o", "--output", required=True)
+    _add_sampling(p)
+
+
+_SAMPLING_HELP = {"strict": "mask crossings and parallel fifths/octaves against fixed voices (default)",
+                  "top_k": "draw from this many most likely words (0: all)"}
+
+
+def _add_sampling(p: argparse.ArgumentParser) -> None:
+    """One option per field of ``generation.requests.Sampling``, with its default: a field added there
+    is an option here (a bool one as --name / --no-name)."""
+    from dataclasses import fields
+
+    from .generation.requests import Sampling
+    from .tokens.vocab import STYLES
+
+    for f in fields(Sampling):
+        flag, help_ = "--" + f.name.replace("_", "-"), _SAMPLING_HELP.get(f.name)
+        if f.name == "style":
+            p.add_argument(flag, choices=[s.lower() for s in STYLES], default=f.default.lower())
+        elif isinstance(f.default, bool):
+            p.add_argument(flag, dest=f.name, action="store_true", default=f.default, help=help_)
+            p.add_argument("--no-" + flag[2:], dest=f.name, action="store_false")
+        else:
+            p.add_argument(flag, type=type(f.default), default=f.default, help=help_)
 
 
 def _add_analyze(p: argparse.ArgumentParser) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict, fields
 from pathlib import Path
 
 from ..score import Voice, parse_bar_range
@@ -43,15 +44,14 @@ def generate(args: argparse.Namespace) -> int:
     from .engine import generate as run
     from .model import ChoraleModel
 
-    sampling = Sampling(temperature=args.temperature, top_k=args.top_k, top_p=args.top_p, seed=args.seed,
-                        candidates=args.candidates, strict=args.strict, style=args.style)
+    sampling = Sampling(**{f.name: getattr(args, f.name) for f in fields(Sampling)})
     request = _request(args, sampling)
     model = ChoraleModel.load(Path(args.model) if args.model else default_model_dir())
     result = run(model, request)
     best = result.candidates[0]
-    save_any(best.score, args.output, settings={"mode": args.mode, "seed": args.seed, "temperature":
-                                                args.temperature, "top_p": args.top_p, "top_k": args.top_k,
-                                                "style": sampling.style.lower(), "strict": args.strict})
+    # The keys the window reads back as its generation settings.
+    settings = {"mode": args.mode, **asdict(sampling), "style": sampling.style.lower()}
+    save_any(best.score, args.output, settings=settings)
     scores = ", ".join(f"{c.vl_score:.1f}" for c in result.candidates)
     print(f"wrote {args.output}: {len(best.cells)} cells by {result.strategy} in {result.seconds:.2f} s "
           f"({result.words} words); voice-leading badness {scores}; relaxed notes {best.relaxed_notes}")
