@@ -30,9 +30,9 @@ def main() -> int:
     for box in window.findChildren(QMessageBox):   # the import report: not part of the picture
         box.close()
     doc, roll = window.doc, window.roll
-    roll.toggle_bar_lock(2)
-    roll.toggle_cell_lock(Voice.ALTO, 5)
-    roll.toggle_cell_lock(Voice.BASS, 5)
+    window.editor.toggle_bar_lock(2)
+    window.editor.toggle_cell_lock(Voice.ALTO, 5)
+    window.editor.toggle_cell_lock(Voice.BASS, 5)
     doc.set_active_voice(Voice.SOPRANO)
     spb = doc.score.steps_per_bar
     doc.select((Voice.SOPRANO, n) for n in doc.score.notes_between(Voice.SOPRANO, 7 * spb, 8 * spb))

@@ -1,9 +1,9 @@
 """A composer's work is never lost: autosave and crash recovery, saves that fail safely, broken files
 that cannot hurt the open piece, and crashes that end in a dialog and a log instead of silence.
 
-The crash itself is real: ``python -m chorale_studio`` runs in a subprocess on the
-offscreen platform, makes an edit through the documented test hook
-(``CHORALE_STUDIO_TEST_EDIT``) and is killed with SIGKILL two seconds later.
+The crash itself is real: the app runs in a subprocess on the offscreen platform
+(``app_driver.py``: ``run_app`` as ``chorale-studio FILE`` starts it, plus one edit once the
+window shows) and is killed with SIGKILL two seconds later.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from chorale_studio.ui.main_window import MainWindow
 from chorale_studio.ui.recovery import (AUTOSAVE_DELAY_MS, DATA_DIR_ENV, RECOVERY_KEY, leftovers, offer_recovery,
                                         recovery_folder)
 
-D5 = Note(start=0, length=8, pitch=74)      # the note the test hook draws
+D5 = Note(start=0, length=8, pitch=74)      # the note app_driver.py draws
 BASS_C = Note(start=0, length=16, pitch=48)
 
 
@@ -88,7 +88,7 @@ def test_a_new_note_is_autosaved_after_a_short_pause_and_saving_removes_the_reco
     assert saver.path.parent == recovery_folder() == tmp_path / "data" / "recovery"
     started = time.monotonic()
     with qtbot.waitSignal(saver.saved, timeout=AUTOSAVE_DELAY_MS + 2000):
-        window.roll.draw_note(Voice.SOPRANO, D5)
+        window.editor.draw_note(Voice.SOPRANO, D5)
     assert time.monotonic() - started >= AUTOSAVE_DELAY_MS / 1000 * 0.9   # debounced, not written per keystroke
     recovered = load_project(saver.path)
     assert recovered.score.notes(Voice.SOPRANO) == (D5,)
@@ -101,7 +101,7 @@ def test_a_new_note_is_autosaved_after_a_short_pause_and_saving_removes_the_reco
 
 
 def test_undoing_back_to_the_saved_piece_leaves_nothing_to_recover(window):
-    window.roll.draw_note(Voice.SOPRANO, D5)
+    window.editor.draw_note(Voice.SOPRANO, D5)
     assert window.autosaver.autosave()
     assert window.autosaver.path.exists()
     window.act_undo.trigger()
@@ -111,7 +111,7 @@ def test_undoing_back_to_the_saved_piece_leaves_nothing_to_recover(window):
 def test_a_clean_exit_that_discards_the_changes_removes_the_recovery_file(qtbot):
     w = MainWindow(audio="null")
     w.show()
-    w.roll.draw_note(Voice.SOPRANO, D5)
+    w.editor.draw_note(Voice.SOPRANO, D5)
     assert w.autosaver.autosave()
     seen: list[str] = []
     answer_next_dialog("Discard", seen)
@@ -123,7 +123,7 @@ def test_a_clean_exit_that_discards_the_changes_removes_the_recovery_file(qtbot)
 
 
 def test_a_window_still_open_is_not_offered_as_a_leftover(window):
-    window.roll.draw_note(Voice.SOPRANO, D5)
+    window.editor.draw_note(Voice.SOPRANO, D5)
     assert window.autosaver.autosave()
     assert leftovers() == []     # its lock is held by a living process
 
@@ -131,10 +131,11 @@ def test_a_window_still_open_is_not_offered_as_a_leftover(window):
 # ---- crash and recovery --------------------------------------------------------------------------
 
 def run_app_and_kill_after_edit(tmp_path: Path, file: Path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CHORALE_STUDIO_TEST_EDIT="1",
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
                **{DATA_DIR_ENV: str(tmp_path / "data")}, CHORALE_STUDIO_LOG_DIR=str(tmp_path / "logs"),
                XDG_CONFIG_HOME=str(tmp_path / "config"))
-    app = subprocess.Popen([sys.executable, "-m", "chorale_studio", str(file)], env=env, text=True,
+    driver = Path(__file__).with_name("app_driver.py")
+    app = subprocess.Popen([sys.executable, str(driver), str(file)], env=env, text=True,
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         assert app.stdout.readline().strip() == "test edit done"
@@ -157,7 +158,7 @@ def test_after_the_app_is_killed_the_next_start_offers_the_edit_and_restores_it_
     w.show()
     seen: list[str] = []
     answer_next_dialog("Restore", seen)
-    assert offer_recovery(w)                                # what run_app does first at start
+    assert offer_recovery(w.doc, w.autosaver, w)            # what the window does first at start
     assert "“hymn.chorale” has unsaved changes" in seen[0] and str(real) in seen[0]
     assert w.doc.score.notes(Voice.SOPRANO) == (D5,)        # the edit made two seconds before the kill
     assert w.doc.score.notes(Voice.BASS) == (BASS_C,)
@@ -188,7 +189,7 @@ def test_discarding_a_leftover_deletes_it_and_keeps_the_empty_new_piece(tmp_path
     path = crashed_session_file(tmp_path)
     seen: list[str] = []
     answer_next_dialog("Discard", seen)
-    assert not offer_recovery(window)
+    assert not offer_recovery(window.doc, window.autosaver, window)
     assert "“Evening Hymn” has unsaved changes" in seen[0] and "never saved" in seen[0]
     assert not path.exists()
     assert window.doc.score.notes(Voice.SOPRANO) == () and not window.doc.is_modified()
@@ -197,7 +198,7 @@ def test_discarding_a_leftover_deletes_it_and_keeps_the_empty_new_piece(tmp_path
 def test_deciding_later_keeps_the_leftover_for_the_next_start(tmp_path, window):
     path = crashed_session_file(tmp_path)
     answer_next_dialog("Decide Later", [])
-    assert not offer_recovery(window)
+    assert not offer_recovery(window.doc, window.autosaver, window)
     assert path.exists() and window.doc.score.notes(Voice.SOPRANO) == ()
     assert [left.path for left in leftovers()] == [path]
 
@@ -223,7 +224,7 @@ def test_saving_into_a_read_only_folder_keeps_the_previous_file_and_says_why(tmp
     real = hymn(tmp_path)
     assert window.open_file(real)
     on_disk = real.read_bytes()
-    window.roll.draw_note(Voice.SOPRANO, D5)
+    window.editor.draw_note(Voice.SOPRANO, D5)
     undo = make_read_only(tmp_path)
     try:
         with pytest.raises(OSError):                        # the folder really refuses new files
@@ -244,7 +245,7 @@ def test_a_full_disk_during_save_keeps_the_previous_file_and_says_why(tmp_path, 
     real = hymn(tmp_path)
     assert window.open_file(real)
     on_disk = real.read_bytes()
-    window.roll.draw_note(Voice.SOPRANO, D5)
+    window.editor.draw_note(Voice.SOPRANO, D5)
     # A file-size limit makes the write fail the way a full disk does, even for root.
     old_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
     old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

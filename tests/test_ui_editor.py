@@ -71,7 +71,7 @@ def test_drawing_a_soprano_note_by_click_drag_is_one_undo_step(window, qtbot):
 
 
 def test_dragging_a_note_moves_it_in_time_and_pitch_as_one_step(window, qtbot):
-    window.roll.draw_note(Voice.SOPRANO, Note(start=0, length=4, pitch=67))
+    window.editor.draw_note(Voice.SOPRANO, Note(start=0, length=4, pitch=67))
     drag(qtbot, window.roll.canvas, at(window, 1.5, 67), at(window, 9.5, 69))
     assert soprano(window) == (Note(start=8, length=4, pitch=69),)
     assert window.doc.undo_stack.count() == 2
@@ -82,7 +82,7 @@ def test_dragging_a_note_moves_it_in_time_and_pitch_as_one_step(window, qtbot):
 
 
 def test_dragging_the_right_edge_makes_a_note_longer(window, qtbot):
-    window.roll.draw_note(Voice.SOPRANO, Note(start=0, length=4, pitch=67))
+    window.editor.draw_note(Voice.SOPRANO, Note(start=0, length=4, pitch=67))
     edge = at(window, 4, 67) - QPoint(2, 0)
     drag(qtbot, window.roll.canvas, edge, at(window, 12, 67))
     assert soprano(window) == (Note(start=0, length=12, pitch=67),)
@@ -94,8 +94,8 @@ def test_dragging_the_right_edge_makes_a_note_longer(window, qtbot):
 
 def test_clicking_a_note_and_pressing_delete_removes_it_and_right_click_too(window, qtbot):
     canvas = window.roll.canvas
-    window.roll.draw_note(Voice.SOPRANO, Note(start=0, length=4, pitch=67))
-    window.roll.draw_note(Voice.SOPRANO, Note(start=8, length=4, pitch=72))
+    window.editor.draw_note(Voice.SOPRANO, Note(start=0, length=4, pitch=67))
+    window.editor.draw_note(Voice.SOPRANO, Note(start=8, length=4, pitch=72))
     window.doc.clear_selection()
     qtbot.mouseClick(canvas, Qt.LeftButton, Qt.NoModifier, at(window, 1, 67))
     assert window.roll.selected_notes() == {(Voice.SOPRANO, Note(start=0, length=4, pitch=67))}
@@ -111,7 +111,7 @@ def test_clicking_a_note_and_pressing_delete_removes_it_and_right_click_too(wind
 
 
 def test_drawing_over_a_note_of_the_same_voice_trims_it_instead_of_overlapping(window, qtbot):
-    window.roll.draw_note(Voice.SOPRANO, Note(start=0, length=16, pitch=67))
+    window.editor.draw_note(Voice.SOPRANO, Note(start=0, length=16, pitch=67))
     drag(qtbot, window.roll.canvas, at(window, 8.2, 71), at(window, 11.5, 71))
     assert soprano(window) == (Note(start=0, length=8, pitch=67), Note(start=8, length=4, pitch=71),
                                Note(start=12, length=4, pitch=67))
@@ -136,7 +136,7 @@ def test_arrows_move_the_selection_by_snap_and_shift_arrows_by_octave_and_bar(wi
     canvas = window.roll.canvas
     window.snap_box.setCurrentText("1/8")
     assert window.roll.snap == 2
-    window.roll.draw_note(Voice.SOPRANO, Note(start=0, length=4, pitch=67))
+    window.editor.draw_note(Voice.SOPRANO, Note(start=0, length=4, pitch=67))
     qtbot.keyClick(canvas, Qt.Key_Up)
     qtbot.keyClick(canvas, Qt.Key_Right)
     assert soprano(window) == (Note(start=2, length=4, pitch=68),)
@@ -152,7 +152,7 @@ def test_ctrl_drag_rubber_band_and_ctrl_click_select_notes(window, qtbot):
     roll = window.roll
     for v, n in [(Voice.SOPRANO, Note(start=0, length=4, pitch=72)), (Voice.ALTO, Note(start=0, length=4, pitch=65)),
                  (Voice.SOPRANO, Note(start=32, length=4, pitch=72))]:
-        roll.draw_note(v, n)
+        window.editor.draw_note(v, n)
     window.doc.clear_selection()
     drag(qtbot, roll.canvas, at(window, 0, 74) - QPoint(4, 0), at(window, 6, 63), Qt.ControlModifier)
     assert roll.selected_notes() == {(Voice.SOPRANO, Note(start=0, length=4, pitch=72)),
@@ -215,8 +215,8 @@ def test_a_generated_candidate_is_applied_as_one_undo_step_and_locked_cells_are_
 
 def test_a_drawn_and_locked_chorale_is_saved_and_reopened_unchanged(window, qtbot, tmp_path, private_settings):
     drag(qtbot, window.roll.canvas, at(window, 0, 72), at(window, 7.5, 72))
-    window.roll.toggle_bar_lock(1)
-    window.roll.toggle_cell_lock(Voice.TENOR, 3)
+    window.editor.toggle_bar_lock(1)
+    window.editor.toggle_cell_lock(Voice.TENOR, 3)
     window.voices_panel.rows[Voice.ALTO].instrument.setCurrentIndex(19)
     path = tmp_path / "hymn.chorale"
     assert window.save_as(path)
@@ -253,7 +253,7 @@ def test_a_js_fakes_midi_file_imports_and_exports_musicxml_that_validates(window
 
 
 def test_a_damaged_file_shows_a_message_and_leaves_the_open_chorale_alone(window, qtbot, tmp_path):
-    window.roll.draw_note(Voice.SOPRANO, Note(start=0, length=4, pitch=67))
+    window.editor.draw_note(Voice.SOPRANO, Note(start=0, length=4, pitch=67))
     before = window.doc.snapshot()
     bad = tmp_path / "broken.chorale"
     bad.write_text("{ this is not json")
@@ -274,7 +274,7 @@ def _answer_next_question(button) -> None:
 
 
 def test_unsaved_changes_ask_before_a_new_chorale_replaces_them(window):
-    window.roll.draw_note(Voice.SOPRANO, Note(start=0, length=4, pitch=67))
+    window.editor.draw_note(Voice.SOPRANO, Note(start=0, length=4, pitch=67))
     _answer_next_question(QMessageBox.Cancel)
     window.new_document()
     assert soprano(window) == (Note(start=0, length=4, pitch=67),)
@@ -285,12 +285,12 @@ def test_unsaved_changes_ask_before_a_new_chorale_replaces_them(window):
 
 def test_piece_menu_changes_key_meter_and_bars_each_undoably(window):
     doc = window.doc
-    window.roll.draw_note(Voice.BASS, Note(start=16, length=16, pitch=43))
-    window.set_key(Key(-1, "minor"))
+    window.editor.draw_note(Voice.BASS, Note(start=16, length=16, pitch=43))
+    window.editor.set_key(Key(-1, "minor"))
     assert doc.score.key.name == "D minor"
-    window.insert_bars(0, 2)
+    window.editor.insert_bars(0, 2)
     assert doc.score.bars == 10 and doc.score.notes(Voice.BASS) == (Note(start=48, length=16, pitch=43),)
-    window.set_meter(Meter(3, 4))
+    window.editor.set_meter(Meter(3, 4))
     assert doc.score.meter == Meter(3, 4) and doc.score.notes(Voice.BASS)[0].start == 48
     doc.select_bars([0, 1])
     window.delete_bars()
@@ -333,7 +333,7 @@ def test_opening_the_window_loads_no_model_and_no_music21():
 def test_play_moves_the_playhead_and_stop_returns_it_to_the_start(window, qtbot):
     window.connect_playback()
     assert window.playback is not None and window.act_play.isEnabled()
-    window.set_tempo(300)
+    window.editor.set_tempo(300)
     window.act_play.trigger()
     qtbot.waitUntil(lambda: window.roll.playhead > 1.0, timeout=3000)
     assert window.position_label.text().split()[0] == "1"
@@ -342,19 +342,19 @@ def test_play_moves_the_playhead_and_stop_returns_it_to_the_start(window, qtbot)
 
 
 def test_export_wav_renders_in_the_background_with_fluidsynth(window, qtbot, tmp_path):
-    window.roll.draw_note(Voice.SOPRANO, Note(start=0, length=8, pitch=72))
+    window.editor.draw_note(Voice.SOPRANO, Note(start=0, length=8, pitch=72))
     out = tmp_path / "hymn.wav"
     assert window.export_wav(out) is not None
-    qtbot.waitUntil(lambda: not window._jobs, timeout=60000)
+    qtbot.waitUntil(lambda: not window.files.jobs, timeout=60000)
     assert window.statusBar().currentMessage() == f"Exported {out}"
     assert out.read_bytes()[:4] == b"RIFF" and out.stat().st_size > 44100
 
 
 def test_space_plays_and_stops_and_a_selected_bar_loops_in_the_window(window, qtbot):
     for b in range(4):
-        window.roll.draw_note(Voice.SOPRANO, Note(start=b * 16, length=16, pitch=72 + b))
+        window.editor.draw_note(Voice.SOPRANO, Note(start=b * 16, length=16, pitch=72 + b))
     window.connect_playback()
-    window.set_tempo(300)
+    window.editor.set_tempo(300)
     window.doc.select_bars({1})
     qtbot.keyClick(window.roll.canvas, Qt.Key_Space)
     qtbot.waitUntil(lambda: window.playback.state() == "playing", timeout=3000)

@@ -58,8 +58,8 @@ def error_boxes(window) -> list[str]:
 
 def test_refilling_bars_2_and_3_between_locked_bars_1_and_4_keeps_them_and_undoes_in_one_step(window, qtbot):
     doc, roll, g = window.doc, window.roll, window.generation
-    roll.toggle_bar_lock(0)
-    roll.toggle_bar_lock(3)
+    window.editor.toggle_bar_lock(0)
+    window.editor.toggle_bar_lock(3)
     before = doc.snapshot()
     steps_before = doc.undo_stack.count()
     doc.select_bars([1, 2])

@@ -1,8 +1,9 @@
 """Undoable edits: each user action is one QUndoCommand whose redo/undo call only Score methods.
 
-A drag in the piano roll is previewed without touching the score and pushed
-as one command on release, so it is one undo step.  Tempo changes from the
-spin box merge while the user keeps turning it.
+Only ``ui.editor.ScoreEditor`` makes these commands (a test holds every other module to it): views
+and features call the editor.  A drag in the piano roll is previewed without touching the score and
+pushed as one command on release, so it is one undo step.  Tempo changes from the spin box merge
+while the user keeps turning it.
 """
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from typing import Iterable, Mapping
 from PySide6.QtGui import QUndoCommand
 
 from ..score import Cell, Note, Score, Voice
+from ..score.edits import VoiceNotes, assign
 from .document import ScoreDocument, SelectedNote
-
-VoiceNotes = Mapping[Voice, Iterable[Note]]
 
 
 class NotesCommand(QUndoCommand):
@@ -87,21 +87,6 @@ class ReplaceCellsCommand(QUndoCommand):
         self.doc.prune_selection()
 
 
-def _assign(target: Score, source: Score) -> None:
-    """Make ``target`` hold the same piece as ``source`` (the live Score object stays the same)."""
-    target.bars = source.bars
-    target.meter = source.meter
-    target.key = source.key
-    target.tempo = source.tempo
-    target.title = source.title
-    target.pickup = source.pickup
-    target.ranges = dict(source.ranges)
-    for v in Voice:
-        target.set_notes(v, source.notes(v))
-    target.set_locked(set(target.locks), False)
-    target.set_locked(source.locks, True)
-
-
 class PieceCommand(QUndoCommand):
     """A whole-piece change (key, meter, insert or delete bars): swaps before/after states."""
 
@@ -112,7 +97,7 @@ class PieceCommand(QUndoCommand):
         self.after = after.copy()
 
     def _apply(self, state: Score) -> None:
-        _assign(self.doc.score, state)
+        assign(self.doc.score, state)
         self.doc.prune_selection()
         self.doc.scoreChanged.emit()
         self.doc.locksChanged.emit()
@@ -154,31 +139,3 @@ class TempoCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._apply(self.old)
-
-
-# ---- monophonic editing: what a voice holds after a new note lands on it --------------------------
-def placed(score: Score, voice: Voice, keep: Iterable[Note], new: Iterable[Note]) -> tuple[Note, ...]:
-    """The notes of ``voice`` when ``new`` notes are laid over ``keep``: whatever they cover is trimmed.
-
-    The score's own ``clear_range`` does the trimming, on a scratch copy, so
-    the rule "a voice sings one note at a time" lives in one place.
-    """
-    scratch = Score(bars=score.bars, meter=score.meter)
-    scratch.set_notes(voice, keep)
-    for n in new:
-        scratch.clear_range(voice, n.start, n.end)
-        scratch.add_note(voice, n)
-    return scratch.notes(voice)
-
-
-def meter_changed(score: Score, meter) -> Score:
-    """The piece in another meter: notes stay at their steps, bars are re-counted to hold them all."""
-    out = score.copy()
-    out.meter = meter
-    out.pickup = 0
-    last = max((n.end for _, n in score.all_notes()), default=0)
-    out.bars = max(1, -(-max(last, score.total_steps) // meter.steps_per_bar))
-    for v in Voice:
-        out.set_notes(v, score.notes(v))
-    out.set_locked(set(out.locks), False)
-    return out

@@ -1,100 +1,75 @@
 """The Generate panel: model, sampling settings, progress with Cancel, and the candidate browser.
 
-``GenerationSettings`` is the plain value behind the settings widgets; it is saved in the
-project's settings table (the same keys ``chorale-studio generate`` writes) and in QSettings as
-the default for new pieces.  The panel holds widgets only; the generation controller acts.
+The settings are a ``generation.requests.Sampling`` — the engine's own value, with its own limits —
+plus whether the seed is locked.  They are saved in the project's settings table (the same keys
+``chorale-studio generate`` writes) and in QSettings as the default for new pieces; both are read
+field by field over ``dataclasses.fields(Sampling)``, so a field added to Sampling is kept and
+saved with no change here (give it a widget in ``GeneratePanel._widgets`` to show it).  The panel
+holds widgets only; the generation controller acts.
 """
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, fields, replace
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
+from ..generation.requests import CANDIDATES_RANGE, TEMPERATURE_RANGE, TOP_P_RANGE, GenerationError, Sampling
+from . import theme
 from .candidates import CandidateBrowser
 from .model_chooser import STYLE_NAMES, ModelChooser
 
 SEED_MAX = 2**31 - 1
+SEED_LOCKED = "seed_locked"   # the one setting that is the window's, not the engine's
 _QSETTINGS_GROUP = "generation/"
-
-_STYLESHEET = """
-QGroupBox { border: 1px solid #3a3e48; border-radius: 5px; margin-top: 14px; padding: 8px 6px 6px 6px;
-    background: #2a2d34; }
-QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; color: #9aa1ad; font-weight: bold; }
-QGroupBox QWidget { background: transparent; }
-QPushButton { background: #343846; border: 1px solid #4a4f5c; border-radius: 4px; padding: 4px 10px; }
-QPushButton:hover { background: #3d4352; }
-QPushButton:disabled { color: #6c717c; border-color: #3a3e48; }
-QPushButton#acceptCandidate { background: #2f6f4f; border-color: #3f8f66; font-weight: bold; }
-QPushButton#acceptCandidate:hover { background: #378059; }
-QPushButton#cancelGeneration { background: #6b3434; border-color: #8a4444; }
-QToolButton:checked { background: #3d5a80; color: white; }
-QToolButton { background: #1e2025; border: 1px solid #444954; font-weight: bold; }
-QProgressBar { background: #1e2025; border: 1px solid #444954; border-radius: 4px; text-align: center;
-    min-height: 16px; color: #dcdfe4; }
-QProgressBar::chunk { background: #3d7dd8; border-radius: 3px; }
-QLabel#modelInfo, QLabel#candidateDetail { color: #a9aeb8; }
-QLabel#generationStatus { color: #9fd3ff; }
-QComboBox, QSpinBox, QDoubleSpinBox { background: #1e2025; }
-"""
+#: What a composer starts with: the engine's defaults, but three candidates to choose from.
+PANEL_DEFAULTS = Sampling(candidates=3)
 
 
-@dataclass(frozen=True)
-class GenerationSettings:
-    """The sampling settings the composer chose (what ``generation.requests.Sampling`` is made from)."""
-
-    temperature: float = 1.0
-    top_p: float = 0.95
-    candidates: int = 3
-    seed: int = 0
-    seed_locked: bool = False
-    style: str = "JSFAKES"
-    strict: bool = True
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data, base: "GenerationSettings | None" = None) -> "GenerationSettings":
-        """Settings from a table; missing or unusable entries keep ``base``'s (or the default) values."""
-        base = base or cls()
-        values = base.to_dict()
-        for f in fields(cls):
-            v = data.get(f.name) if hasattr(data, "get") else None
-            if v is None:
-                continue
-            try:
-                if f.type == "bool":
-                    # QSettings' INI files give back "true"/"false" strings
-                    values[f.name] = v if isinstance(v, bool) else str(v).lower() in ("true", "1")
-                elif f.type == "int":
-                    values[f.name] = int(v)
-                elif f.type == "float":
-                    values[f.name] = float(v)
-                else:
-                    values[f.name] = str(v).upper()
-            except (TypeError, ValueError):
-                continue
-        values["style"] = values["style"] if values["style"] in STYLE_NAMES else base.style
-        return cls(**values)
-
-    def sampling(self):
-        """The engine's Sampling for these settings (GenerationError for a value it refuses)."""
-        from ..generation.requests import Sampling
-
-        return Sampling(temperature=self.temperature, top_p=self.top_p, seed=self.seed, candidates=self.candidates,
-                        strict=self.strict, style=self.style)
+def _coerced(value, like):
+    """``value`` as the type of ``like`` (QSettings' INI files give back strings, "true"/"false" for bools)."""
+    if isinstance(like, bool):
+        return value if isinstance(value, bool) else str(value).lower() in ("true", "1")
+    if isinstance(like, (int, float, str)):
+        return type(like)(value)
+    return value
 
 
-def load_default_settings(qsettings: QSettings) -> GenerationSettings:
-    return GenerationSettings.from_dict({f.name: qsettings.value(_QSETTINGS_GROUP + f.name)
-                                         for f in fields(GenerationSettings)})
+def sampling_from(data, base: Sampling = PANEL_DEFAULTS) -> Sampling:
+    """Sampling from a settings table; a missing or unusable entry (Sampling refuses it) keeps ``base``'s value."""
+    out = base
+    for f in fields(Sampling):
+        value = data.get(f.name) if hasattr(data, "get") else None
+        if value is None:
+            continue
+        like = getattr(base, f.name) if f.default is MISSING else f.default
+        try:
+            out = replace(out, **{f.name: _coerced(value, like)})
+        except (GenerationError, TypeError, ValueError):
+            continue
+    return out
 
 
-def save_default_settings(qsettings: QSettings, settings: GenerationSettings) -> None:
-    for name, value in settings.to_dict().items():
+def seed_locked_from(data, default: bool = False) -> bool:
+    value = data.get(SEED_LOCKED) if hasattr(data, "get") else None
+    return default if value is None else _coerced(value, True)
+
+
+def settings_table(sampling: Sampling, seed_locked: bool) -> dict:
+    """The settings as plain values, the keys `chorale-studio generate` writes into a project too."""
+    return {**asdict(sampling), SEED_LOCKED: seed_locked}
+
+
+def load_default_settings(qsettings: QSettings) -> tuple[Sampling, bool]:
+    names = [f.name for f in fields(Sampling)] + [SEED_LOCKED]
+    table = {name: qsettings.value(_QSETTINGS_GROUP + name) for name in names}
+    return sampling_from(table), seed_locked_from(table)
+
+
+def save_default_settings(qsettings: QSettings, sampling: Sampling, seed_locked: bool) -> None:
+    for name, value in settings_table(sampling, seed_locked).items():
         qsettings.setValue(_QSETTINGS_GROUP + name, value)
 
 
@@ -111,22 +86,22 @@ class GeneratePanel(QWidget):
     def __init__(self, qsettings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("generatePanel")
-        self.setStyleSheet(_STYLESHEET)
+        self.setStyleSheet(theme.GENERATE_PANEL_STYLESHEET)
         self.setMinimumWidth(270)
         self.model_chooser = ModelChooser(qsettings)
         model_box = QGroupBox("Model")
         QVBoxLayout(model_box).addWidget(self.model_chooser)
 
         self.temperature = QDoubleSpinBox()
-        self.temperature.setRange(0.1, 2.0)
+        self.temperature.setRange(*TEMPERATURE_RANGE)
         self.temperature.setSingleStep(0.05)
         self.temperature.setToolTip("Lower: safer, more predictable music. Higher: bolder, riskier choices.")
         self.top_p = QDoubleSpinBox()
-        self.top_p.setRange(0.05, 1.0)
+        self.top_p.setRange(TOP_P_RANGE[0] + 0.01, TOP_P_RANGE[1])   # above the limit: 2 decimals
         self.top_p.setSingleStep(0.05)
         self.top_p.setToolTip("Only the most likely words that together reach this probability are drawn from")
         self.candidates = QSpinBox()
-        self.candidates.setRange(1, 8)
+        self.candidates.setRange(*CANDIDATES_RANGE)
         self.candidates.setToolTip("How many versions to write at once, to compare and choose from")
         self.seed = QSpinBox()
         self.seed.setRange(0, SEED_MAX)
@@ -183,32 +158,29 @@ class GeneratePanel(QWidget):
         layout.addStretch(1)
         self.set_running(False)
         self.candidates_box.hide()
-        for w in (self.temperature, self.top_p):
-            w.valueChanged.connect(lambda _v: self.settingsChanged.emit())
-        for w in (self.candidates, self.seed):
-            w.valueChanged.connect(lambda _v: self.settingsChanged.emit())
-        self.seed_lock.toggled.connect(lambda _on: self.settingsChanged.emit())
-        self.style.currentIndexChanged.connect(lambda _i: self.settingsChanged.emit())
-        self.strict.toggled.connect(lambda _on: self.settingsChanged.emit())
+        #: The Sampling fields the panel shows, by name; the others keep the value last shown.
+        self._widgets = {"temperature": self.temperature, "top_p": self.top_p, "candidates": self.candidates,
+                         "seed": self.seed, "style": self.style, "strict": self.strict}
+        self._shown = PANEL_DEFAULTS
+        for w in (*self._widgets.values(), self.seed_lock):
+            _changed_signal(w).connect(lambda *_: self.settingsChanged.emit())
 
-    def settings(self) -> GenerationSettings:
-        return GenerationSettings(temperature=round(self.temperature.value(), 2), top_p=round(self.top_p.value(), 2),
-                                  candidates=self.candidates.value(), seed=self.seed.value(),
-                                  seed_locked=self.seed_lock.isChecked(), style=self.style.currentData(),
-                                  strict=self.strict.isChecked())
+    def sampling(self) -> Sampling:
+        """The settings the widgets show (GenerationError for a value the engine refuses)."""
+        return replace(self._shown, **{name: _value(w) for name, w in self._widgets.items()})
 
-    def show_settings(self, s: GenerationSettings) -> None:
-        """Put ``s`` into the widgets without announcing each change."""
-        widgets = (self.temperature, self.top_p, self.candidates, self.seed, self.seed_lock, self.style, self.strict)
+    def seed_locked(self) -> bool:
+        return self.seed_lock.isChecked()
+
+    def show_settings(self, sampling: Sampling, seed_locked: bool) -> None:
+        """Put the settings into the widgets without announcing each change."""
+        self._shown = sampling
+        widgets = (*self._widgets.values(), self.seed_lock)
         for w in widgets:
             w.blockSignals(True)
-        self.temperature.setValue(s.temperature)
-        self.top_p.setValue(s.top_p)
-        self.candidates.setValue(s.candidates)
-        self.seed.setValue(s.seed)
-        self.seed_lock.setChecked(s.seed_locked)
-        self.style.setCurrentIndex(max(0, self.style.findData(s.style)))
-        self.strict.setChecked(s.strict)
+        for name, w in self._widgets.items():
+            _show(w, getattr(sampling, name))
+        self.seed_lock.setChecked(seed_locked)
         for w in widgets:
             w.blockSignals(False)
 
@@ -227,3 +199,31 @@ class GeneratePanel(QWidget):
         if running:
             self.progress.setRange(0, 0)   # busy until the first progress report (model loading, prompt)
             self.status.setText(text or "Starting…")
+
+
+def _changed_signal(w: QWidget):
+    if isinstance(w, QCheckBox):
+        return w.toggled
+    if isinstance(w, QComboBox):
+        return w.currentIndexChanged
+    return w.valueChanged
+
+
+def _value(w: QWidget):
+    """The value a settings widget shows, as Sampling holds it."""
+    if isinstance(w, QCheckBox):
+        return w.isChecked()
+    if isinstance(w, QComboBox):
+        return w.currentData()
+    if isinstance(w, QDoubleSpinBox):
+        return round(w.value(), 2)
+    return w.value()
+
+
+def _show(w: QWidget, value) -> None:
+    if isinstance(w, QCheckBox):
+        w.setChecked(bool(value))
+    elif isinstance(w, QComboBox):
+        w.setCurrentIndex(max(0, w.findData(value)))
+    else:
+        w.setValue(value)

@@ -1,131 +1,126 @@
 """Generation in the window: the Generate menu and toolbar, requests from the document, candidates.
 
-The controller builds an immutable request from a snapshot of the document (``generation.requests``,
-imported lazily: it pulls in no torch), hands it to the ``GenerationRunner``'s worker thread,
-streams the partial notes onto the piano roll as ghost notes, and shows the answers in the
-candidate browser.  The document changes only when the composer accepts a candidate, as one undo
-step: ``ReplaceCellsCommand`` for a fill or harmonization, ``PieceCommand`` for a new piece or a
-continuation.
+The controller builds an immutable request from a snapshot of the document (``generation.requests``:
+it pulls in no torch), hands it to the ``GenerationRunner``'s worker thread, streams the partial
+notes out as a preview (``previewChanged``; the window shows it on the piano roll as ghost notes)
+and shows the answers in the candidate browser.  The document changes only when the composer
+accepts a candidate: the ``ScoreEditor`` makes that one undo step.
+
+What it needs from the window is narrow: the document, the editor, the roll's selected cells, a
+``Notifier`` for messages and the QSettings for its defaults.  It adds its actions to the window's
+``ActionRegistry``; everything else it says by signals (preview, markers, audition, show the panel).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
+from typing import Callable
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFormLayout,
-                               QHBoxLayout, QLabel, QSpinBox, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QDialog, QToolBar
 
 from ..errors import ChoraleError
 from ..score import Cell, Key, Meter, Score, Voice
-from .commands import PieceCommand, ReplaceCellsCommand
-from .generate_panel import (GeneratePanel, GenerationSettings, load_default_settings, new_seed,
-                             save_default_settings)
-from .model_chooser import STYLE_NAMES
+from .actions import ActionRegistry
+from .document import ScoreDocument
+from .editor import ScoreEditor
+from .generate_panel import (GeneratePanel, load_default_settings, new_seed, sampling_from, save_default_settings,
+                             seed_locked_from, settings_table)
+from .generation_dialogs import HarmonizeDialog, NewChoraleDialog, bars_text
+from .notifier import Notifier
 from .overlay import VoiceLeadingOverlay
 from .worker import GenerationRunner
 
 CONTINUE_BARS = 4
+MENU = "&Generate"
+
+
+class JobKind(Enum):
+    """What the composer asked for."""
+
+    NEW = "new"
+    CONTINUE = "continue"
+    FILL = "fill"
+    HARMONIZE = "harmonize"
 
 
 @dataclass(frozen=True)
 class Job:
     """One request the composer made: what kind, the request itself and how to name it."""
 
-    kind: str            # "new", "continue", "fill" or "harmonize"
+    kind: JobKind
     request: object
     text: str            # "Fill bars 2–3": the status line and the undo step's name
 
 
-def bars_text(bars) -> str:
-    bars = sorted(set(bars))
-    if not bars:
-        return "no bars"
-    return f"bar {bars[0] + 1}" if len(bars) == 1 else f"bars {bars[0] + 1}–{bars[-1] + 1}"
-
-
 class GenerationController(QObject):
-    """Everything generation adds to a MainWindow; ``window.generation`` holds it."""
+    """Everything generation adds to the window; ``window.generation`` holds it."""
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
-        self.doc = window.doc
-        self.roll = window.roll
+    previewChanged = Signal(object, object, bool)   # (voice, note) pairs, the cells they replace, solid
+    markersChanged = Signal(object)                 # the voice-leading overlay's markers
+    auditionRequested = Signal(object, float)       # play this score from this step
+    auditionStopped = Signal()                      # back to the document's score, stopped
+    panelWanted = Signal()                          # candidates are ready: show the panel
+
+    def __init__(self, doc: ScoreDocument, editor: ScoreEditor, selected_cells: Callable[[], set[Cell]],
+                 notifier: Notifier, qsettings: QSettings, actions: ActionRegistry,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc, self.editor, self.selected_cells, self.notifier = doc, editor, selected_cells, notifier
+        self.qsettings = qsettings
         self.runner = GenerationRunner(self)
-        self.panel = GeneratePanel(window.settings)
+        self.panel = GeneratePanel(qsettings)
         self.browser = self.panel.browser
         self.chooser = self.panel.model_chooser
-        self.overlay = VoiceLeadingOverlay(self.doc, self)
+        self.overlay = VoiceLeadingOverlay(doc, self)
         self.job: Job | None = None          # running
         self.last_job: Job | None = None     # for Regenerate
         self.shown: Job | None = None        # whose candidates the browser shows
         self.result = None
+        self.audition_available = False      # the window says when playback is there
         self._auditioning = False
+        self._targets: frozenset[Cell] = frozenset()
         self._settings_of = None             # the doc.settings table the panel was last read from
-        self.dock = QDockWidget("Generate", window)
-        self.dock.setObjectName("generateDock")
-        self.dock.setWidget(self.panel)
-        self.dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetClosable)
-        window.addDockWidget(Qt.RightDockWidgetArea, self.dock)
-        self._build_actions()
+        self.toolbar = self._add_actions(actions)
         self._wire()
         self._read_document_settings()
         self._update_actions()
 
-    # ---- building ------------------------------------------------------------------------------
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        act = QAction(text, self.window)
-        act.triggered.connect(lambda _checked=False: slot())
-        if shortcut:
-            act.setShortcuts([QKeySequence(s) for s in (shortcut if isinstance(shortcut, list) else [shortcut])])
-        if tip:
-            act.setToolTip(tip)
-            act.setStatusTip(tip)
-        self.window.addAction(act)
-        return act
+    # ---- actions -------------------------------------------------------------------------------
+    def _add_actions(self, actions: ActionRegistry) -> QToolBar:
+        """Put the Generate menu's actions (and the overlay's, in View) into ``actions``; returns the toolbar."""
+        def a(name, text, slot, shortcut=None, tip=""):
+            return actions.add(name, text, slot, shortcut, tip, menu=MENU)
 
-    def _build_actions(self) -> None:
-        a = self._action
-        self.act_new = a("&New Chorale…", self.ask_new_chorale, "Ctrl+Shift+N",
+        self.act_new = a("generate_new", "&New Chorale…", self.ask_new_chorale, "Ctrl+Shift+N",
                          "Let the model write a new chorale (bars, key, meter, style)")
-        self.act_continue = a(f"&Continue (+{CONTINUE_BARS} Bars)", self.continue_, "Ctrl+Shift+C",
-                              f"Write {CONTINUE_BARS} more bars after the last one")
-        self.act_fill = a("&Fill Selection", self.fill, "Ctrl+G",
+        self.act_continue = a("generate_continue", f"&Continue (+{CONTINUE_BARS} Bars)", self.continue_,
+                              "Ctrl+Shift+C", f"Write {CONTINUE_BARS} more bars after the last one")
+        self.act_fill = a("generate_fill", "&Fill Selection", self.fill, "Ctrl+G",
                           "Rewrite the selected bars or notes' cells, keeping locked cells")
-        self.act_harmonize = a("&Harmonize…", self.ask_harmonize, "Ctrl+H",
+        self.act_harmonize = a("generate_harmonize", "&Harmonize…", self.ask_harmonize, "Ctrl+H",
                                "Write chosen voices against the others, over the selected bars or the whole piece")
-        self.act_regenerate = a("&Regenerate", self.regenerate, "Ctrl+R", "The same request again with a new seed")
-        self.act_cancel = a("C&ancel Generation", self.cancel, "Esc", "Stop writing; nothing is changed")
-        self.act_prev = a("&Previous Candidate", self.browser.previous, "Alt+Left")
-        self.act_next = a("Ne&xt Candidate", self.browser.next, "Alt+Right")
-        self.act_hear = a("&Hear Candidate", lambda: self.hear(self.browser.current), "Alt+Space")
-        self.act_accept = a("&Accept Candidate", lambda: self.accept(), "Ctrl+Return",
+        self.act_regenerate = a("generate_again", "&Regenerate", self.regenerate, "Ctrl+R",
+                                "The same request again with a new seed")
+        actions.separator(MENU)
+        self.act_cancel = a("generate_cancel", "C&ancel Generation", self.cancel, "Esc",
+                            "Stop writing; nothing is changed")
+        actions.separator(MENU)
+        self.act_prev = a("candidate_previous", "&Previous Candidate", self.browser.previous, "Alt+Left")
+        self.act_next = a("candidate_next", "Ne&xt Candidate", self.browser.next, "Alt+Right")
+        self.act_hear = a("candidate_hear", "&Hear Candidate", lambda: self.hear(self.browser.current), "Alt+Space")
+        self.act_accept = a("candidate_accept", "&Accept Candidate", self.accept, "Ctrl+Return",
                             "Put the chosen candidate into the chorale (one undo step)")
-        self.act_discard = a("&Discard Candidates", self.discard, "Ctrl+Backspace", "Keep the chorale as it was")
-        self.act_load_model = a("&Load Model Folder…", self.chooser.ask_folder, None,
+        self.act_discard = a("candidate_discard", "&Discard Candidates", self.discard, "Ctrl+Backspace",
+                             "Keep the chorale as it was")
+        actions.separator(MENU)
+        self.act_load_model = a("model_load", "&Load Model Folder…", self.chooser.ask_folder, None,
                                 "Use another compatible model checkpoint folder")
-        self.act_panel = self.dock.toggleViewAction()
-        self.act_panel.setText("Generation &Panel")
-        self.act_panel.setShortcut(QKeySequence("F9"))
-        self.act_overlay = QAction("Voice-Leading &Overlay", self.window)
-        self.act_overlay.setShortcut(QKeySequence("Ctrl+Shift+V"))
-        self.act_overlay.setToolTip("Mark parallels, crossings, spacing and range problems on the piano roll")
-        self.act_overlay.setCheckable(True)
-        self.window.addAction(self.act_overlay)
+        actions.separator("&View")
+        self.act_overlay = actions.add("overlay", "Voice-Leading &Overlay", None, "Ctrl+Shift+V",
+                                       "Mark parallels, crossings, spacing and range problems on the piano roll",
+                                       menu="&View", checkable=True)
         self.act_overlay.toggled.connect(self.overlay.set_enabled)
-        menu = self.window.generate_menu
-        menu.addActions([self.act_new, self.act_continue, self.act_fill, self.act_harmonize, self.act_regenerate])
-        menu.addSeparator()
-        menu.addAction(self.act_cancel)
-        menu.addSeparator()
-        menu.addActions([self.act_prev, self.act_next, self.act_hear, self.act_accept, self.act_discard])
-        menu.addSeparator()
-        menu.addActions([self.act_load_model, self.act_panel])
-        view = next((act.menu() for act in self.window.menuBar().actions() if act.text() == "&View"), None)
-        if view is not None:
-            view.addSeparator()
-            view.addAction(self.act_overlay)
         tb = QToolBar("Generate")
         tb.setObjectName("generateToolbar")
         tb.setMovable(False)
@@ -135,47 +130,48 @@ class GenerationController(QObject):
             act.setIconText(text)   # the toolbar's short name; menus keep the full one
         tb.addSeparator()
         tb.addAction(self.act_overlay)
-        self.window.addToolBar(tb)
-        self.toolbar = tb
+        return tb
 
     def _wire(self) -> None:
-        w = self.runner
-        w.status.connect(self._status)
-        w.progress.connect(self._progress)
-        w.finished.connect(self._finished)
-        w.failed.connect(self._failed)
-        w.cancelled.connect(self._cancelled)
-        w.modelLoaded.connect(self._model_loaded)
-        w.modelFailed.connect(self._model_failed)
-        self.panel.cancelRequested.connect(self.cancel)
-        self.panel.settingsChanged.connect(self._settings_changed)
-        self.chooser.folderRequested.connect(self.load_model)
-        self.browser.currentChanged.connect(self._preview)
-        self.browser.hearRequested.connect(self.hear)
-        self.browser.acceptRequested.connect(self.accept)
-        self.browser.discardRequested.connect(self.discard)
-        self.overlay.changed.connect(lambda: self.roll.set_markers(self.overlay.markers))
-        self.doc.fileChanged.connect(self._read_document_settings)
-        self.doc.selectionChanged.connect(self._update_actions)
-        self.doc.scoreChanged.connect(self._update_actions)
+        r = self.runner
+        for signal, slot in ((r.status, self._status), (r.progress, self._progress), (r.finished, self._finished),
+                             (r.failed, self._failed), (r.cancelled, self._cancelled),
+                             (r.modelLoaded, self._model_loaded), (r.modelFailed, self._model_failed),
+                             (self.panel.cancelRequested, self.cancel),
+                             (self.panel.settingsChanged, self._settings_changed),
+                             (self.chooser.folderRequested, self.load_model),
+                             (self.browser.currentChanged, self._preview), (self.browser.hearRequested, self.hear),
+                             (self.browser.acceptRequested, self.accept),
+                             (self.browser.discardRequested, self.discard),
+                             (self.doc.fileChanged, self._read_document_settings),
+                             (self.doc.selectionChanged, self._update_actions),
+                             (self.doc.scoreChanged, self._update_actions)):
+            signal.connect(slot)
+        self.overlay.changed.connect(lambda: self.markersChanged.emit(self.overlay.markers))
 
     # ---- settings ------------------------------------------------------------------------------
-    def settings(self) -> GenerationSettings:
-        return self.panel.settings()
+    def settings(self):
+        """The sampling settings the panel shows (a ``generation.requests.Sampling``)."""
+        return self.panel.sampling()
 
     def _read_document_settings(self) -> None:
         """A newly loaded project brings its own generation settings; others keep the app's defaults."""
         if self.doc.settings is self._settings_of:
             return
         self._settings_of = self.doc.settings
-        defaults = load_default_settings(self.window.settings)
-        self.panel.show_settings(GenerationSettings.from_dict(self.doc.settings, defaults))
+        sampling, seed_locked = load_default_settings(self.qsettings)
+        self.panel.show_settings(sampling_from(self.doc.settings, sampling),
+                                 seed_locked_from(self.doc.settings, seed_locked))
 
     def _settings_changed(self) -> None:
-        s = self.settings()
-        save_default_settings(self.window.settings, s)
+        try:
+            sampling = self.panel.sampling()
+        except ChoraleError:
+            return
+        seed_locked = self.panel.seed_locked()
+        save_default_settings(self.qsettings, sampling, seed_locked)
         # The same keys `chorale-studio generate` writes into a project, so both read each other's.
-        self.doc.settings.update({**s.to_dict(), "style": s.style.lower()})
+        self.doc.settings.update({**settings_table(sampling, seed_locked), "style": sampling.style.lower()})
 
     # ---- the model -----------------------------------------------------------------------------
     def load_model(self, folder: str) -> None:
@@ -190,44 +186,45 @@ class GenerationController(QObject):
 
     def _model_failed(self, folder: str, message: str) -> None:
         if self.job is None:   # a running job reports the same problem through failed
-            self.window.show_error("That folder is not a chorale model", message)
+            self.notifier.show_error("That folder is not a chorale model", message)
 
     # ---- requests ------------------------------------------------------------------------------
     def ask_new_chorale(self) -> None:
-        dialog = NewChoraleDialog(self.window, self.settings().style, self.doc.score)
+        dialog = NewChoraleDialog(self.panel.window(), self.panel.style.currentData(), self.doc.score)
         if dialog.exec() == QDialog.Accepted:
             self.new_chorale(**dialog.values())
 
     def new_chorale(self, bars: int = 8, key: Key = Key(), meter: Meter = Meter(), style: str | None = None) -> bool:
-        if style is not None and style != self.settings().style:
+        if style is not None and style != self.panel.style.currentData():
             self.panel.style.setCurrentIndex(self.panel.style.findData(style))
         from ..generation.requests import NewRequest
 
-        return self._start("new", lambda sampling: NewRequest(bars=bars, meter=meter, key=key,
-                                                              tempo=float(self.doc.score.tempo), sampling=sampling),
+        tempo = float(self.doc.score.tempo)
+        return self._start(JobKind.NEW, lambda sampling: NewRequest(bars=bars, meter=meter, key=key, tempo=tempo,
+                                                                    sampling=sampling),
                            f"New chorale of {bars} bars")
 
     def continue_(self, bars: int = CONTINUE_BARS) -> bool:
         from ..generation.requests import ContinueRequest
 
         score = self.doc.snapshot()
-        return self._start("continue", lambda sampling: ContinueRequest(score, bars=bars, sampling=sampling),
+        return self._start(JobKind.CONTINUE, lambda sampling: ContinueRequest(score, bars=bars, sampling=sampling),
                            f"Continue with {bars} bars")
 
     def fill(self, cells: set[Cell] | None = None) -> bool:
         """Rewrite ``cells`` (default: the selection); locked cells stay as they are."""
         from ..generation.requests import FillRequest
 
-        cells = self.roll.selected_cells() if cells is None else set(cells)
+        cells = self.selected_cells() if cells is None else set(cells)
         if not cells:
             self._status("Select the bars to fill first (click or drag across the ruler)")
             return False
         score = self.doc.snapshot()
-        return self._start("fill", lambda sampling: FillRequest(score, frozenset(cells), sampling),
+        return self._start(JobKind.FILL, lambda sampling: FillRequest(score, frozenset(cells), sampling),
                            f"Fill {bars_text(b for _, b in cells)}")
 
     def ask_harmonize(self) -> None:
-        dialog = HarmonizeDialog(self.window, self._default_harmony_voices(), self._harmony_bars())
+        dialog = HarmonizeDialog(self.panel.window(), self._default_harmony_voices(), self._harmony_bars())
         if dialog.exec() == QDialog.Accepted:
             self.harmonize(dialog.voices())
 
@@ -240,7 +237,8 @@ class GenerationController(QObject):
         score = self.doc.snapshot()
         voices = tuple(voices)
         names = ", ".join(v.label.lower() for v in sorted(voices))
-        return self._start("harmonize", lambda sampling: HarmonizeRequest(score, voices, start, end, sampling),
+        return self._start(JobKind.HARMONIZE,
+                           lambda sampling: HarmonizeRequest(score, voices, start, end, sampling),
                            f"Harmonize {names} in {bars_text(range(start, end))}")
 
     def _harmony_bars(self) -> tuple[int, int]:
@@ -261,36 +259,35 @@ class GenerationController(QObject):
             self._status("Nothing to regenerate yet")
             return False
         self.panel.seed.setValue(new_seed())
-        if job.kind == "new":
-            r = job.request
+        r = job.request
+        if job.kind is JobKind.NEW:
             return self.new_chorale(r.bars, r.key, r.meter)
-        if job.kind == "continue":
-            return self.continue_(job.request.bars)
-        if job.kind == "fill":
-            return self.fill(job.request.cells)
-        return self.harmonize(job.request.voices, (job.request.start, job.request.end))
+        if job.kind is JobKind.CONTINUE:
+            return self.continue_(r.bars)
+        if job.kind is JobKind.FILL:
+            return self.fill(r.cells)
+        return self.harmonize(r.voices, (r.start, r.end))
 
-    def _start(self, kind: str, build, text: str) -> bool:
+    def _start(self, kind: JobKind, build, text: str) -> bool:
         if self.runner.busy:
             self._status("Already writing: cancel it first (Esc)")
             return False
         self._close_candidates()
-        settings = self.settings()
-        if not settings.seed_locked:
+        if not self.panel.seed_locked():
             self.panel.seed.setValue(new_seed())   # announced, so the project keeps the seed used
-            settings = self.settings()
         try:
-            request = build(settings.sampling())
+            request = build(self.panel.sampling())
             targets = request.targets(request.base())
         except ChoraleError as exc:
-            self.window.show_error(f"Could not {text[0].lower()}{text[1:]}", str(exc))
+            self.notifier.show_error(f"Could not {text[0].lower()}{text[1:]}", str(exc))
             return False
         self.job = self.last_job = Job(kind, request, text)
         self.runner.start(request, self.chooser.folder)
         loading = self.chooser.capabilities is None
         self.panel.set_running(True, "Loading model…" if loading else f"{text}…")
         self.panel.progress_box.setTitle(text)
-        self.roll.set_ghost_notes((), targets)
+        self._targets = frozenset(targets)
+        self.previewChanged.emit((), self._targets, False)
         self._status("Loading model…" if loading else f"{text}…")
         self._update_actions()
         return True
@@ -308,7 +305,7 @@ class GenerationController(QObject):
         if self.job is not None and text == "Writing…":
             text = f"{self.job.text}…"
         self.panel.status.setText(text)
-        self.window.statusBar().showMessage(text, 8000)
+        self.notifier.show_status(text, 8000)
 
     def _progress(self, words: int, expected: int, notes) -> None:
         if self.job is None:
@@ -316,12 +313,12 @@ class GenerationController(QObject):
         self.panel.progress.setRange(0, max(1, expected))
         self.panel.progress.setValue(min(words, expected))
         self.panel.status.setText(f"{len(notes)} notes written ({words} of about {expected} words)")
-        self.roll.set_ghost_notes(notes, self.roll.ghost_cells)
+        self.previewChanged.emit(notes, self._targets, False)
 
     def _job_ended(self) -> Job:
         job, self.job = self.job, None
         self.panel.set_running(False)
-        self.roll.clear_ghost_notes()
+        self.previewChanged.emit((), frozenset(), False)
         self._update_actions()
         return job
 
@@ -334,7 +331,7 @@ class GenerationController(QObject):
         self.browser.set_candidates(result.candidates)
         self.panel.candidates_box.setTitle(f"Candidates — {job.text}")
         self.panel.candidates_box.show()
-        self.dock.show()
+        self.panelWanted.emit()
         self._preview(0)
         self._status(f"{job.text}: {n} candidate{'s' if n != 1 else ''} in {result.seconds:.1f} s by "
                      f"{result.strategy} — accept one or discard them")
@@ -345,7 +342,7 @@ class GenerationController(QObject):
             return
         job = self._job_ended()
         self._status(f"{job.text} failed")
-        self.window.show_error(f"Could not {job.text[0].lower()}{job.text[1:]}", message)
+        self.notifier.show_error(f"Could not {job.text[0].lower()}{job.text[1:]}", message)
 
     def _cancelled(self, request) -> None:
         if not self._is_current(request):
@@ -358,7 +355,7 @@ class GenerationController(QObject):
         return self.result.candidates if self.result is not None else ()
 
     def _cells_shown(self, candidate) -> frozenset[Cell]:
-        if self.shown.kind == "new":   # the whole piece is replaced
+        if self.shown.kind is JobKind.NEW:   # the whole piece is replaced
             return frozenset((v, b) for v in Voice for b in range(max(self.doc.score.bars, candidate.score.bars)))
         return candidate.cells
 
@@ -369,21 +366,18 @@ class GenerationController(QObject):
             return
         c = cands[index]
         notes = [(v, n) for v, b in sorted(c.cells) for n in c.score.notes_in_cell(v, b)]
-        self.roll.set_ghost_notes(notes, self._cells_shown(c), solid=True)
+        self.previewChanged.emit(notes, self._cells_shown(c), True)
         if self._auditioning:
             self.hear(index)
 
     def hear(self, index: int) -> None:
         """Play candidate ``index`` from the start of its new music (when playback is available)."""
-        pb = self.window.playback
         cands = self.candidates()
-        if pb is None or not cands:
+        if not self.audition_available or not cands:
             self._status("Playback is not available")
             return
         c = cands[index % len(cands)]
-        start = min(b for _, b in c.cells) * c.score.steps_per_bar
-        pb.set_score(c.score)
-        pb.play(float(start))
+        self.auditionRequested.emit(c.score, float(min(b for _, b in c.cells) * c.score.steps_per_bar))
         self._auditioning = True
 
     def accept(self, index: int | None = None) -> bool:
@@ -393,30 +387,13 @@ class GenerationController(QObject):
             return False
         index = self.browser.current if index is None else index
         c, job = cands[index], self.shown
-        try:
-            command = self._command(job, c)
-        except ChoraleError as exc:
-            self.window.show_error("Could not accept the candidate", str(exc))
+        continued_from: Score | None = job.request.score if job.kind is JobKind.CONTINUE else None
+        if not self.editor.accept_candidate(c, job.text, whole_piece=job.kind is JobKind.NEW,
+                                            continued_from=continued_from):
             return False
         self._close_candidates()
-        self.doc.push(command)
         self._status(f"{job.text}: candidate {chr(ord('A') + index)} accepted (Undo takes it back)")
         return True
-
-    def _command(self, job: Job, c):
-        notes = {cell: c.score.notes_in_cell(*cell) for cell in c.cells}
-        if job.kind in ("fill", "harmonize"):
-            return ReplaceCellsCommand(self.doc, sorted(c.cells), notes, job.text)
-        if job.kind == "new":
-            return PieceCommand(self.doc, c.score, job.text)
-        before = job.request.score
-        if self.doc.score.bars != before.bars:
-            raise ChoraleError(f"the piece now has {self.doc.score.bars} bars, not the {before.bars} it was "
-                               "continued from; regenerate to continue it as it is")
-        after = self.doc.snapshot()
-        after.insert_bars(after.bars, c.score.bars - before.bars)
-        after.replace_cells(sorted(c.cells), notes)
-        return PieceCommand(self.doc, after, job.text)
 
     def discard(self) -> None:
         if self.result is not None:
@@ -424,13 +401,11 @@ class GenerationController(QObject):
             self._status("Candidates discarded; the chorale is as it was")
 
     def _close_candidates(self) -> None:
-        pb = self.window.playback
-        if self._auditioning and pb is not None:
-            pb.stop()
-            pb.set_score(self.doc.score)
+        if self._auditioning:
+            self.auditionStopped.emit()
         self._auditioning = False
         if self.result is not None:
-            self.roll.clear_ghost_notes()
+            self.previewChanged.emit((), frozenset(), False)
         self.result = self.shown = None
         self.browser.set_candidates(())
         self.panel.candidates_box.hide()
@@ -438,87 +413,18 @@ class GenerationController(QObject):
 
     def _update_actions(self) -> None:
         running = self.job is not None
-        has = bool(self.candidates())
+        cands = self.candidates()
         for act in (self.act_new, self.act_continue, self.act_harmonize):
             act.setEnabled(not running)
         self.act_fill.setEnabled(not running and bool(self.doc.selected_bars or self.doc.selection))
         self.act_regenerate.setEnabled(not running and self.last_job is not None)
         self.act_cancel.setEnabled(running)
-        multiple = has and len(self.candidates()) > 1
         for act in (self.act_prev, self.act_next):
-            act.setEnabled(multiple)
+            act.setEnabled(len(cands) > 1)
         for act in (self.act_hear, self.act_accept, self.act_discard):
-            act.setEnabled(has)
+            act.setEnabled(bool(cands))
 
     # ---- closing -------------------------------------------------------------------------------
     def shutdown(self) -> bool:
         """Stop any running request and the worker thread (the window is closing)."""
         return self.runner.shutdown(1000)
-
-
-class NewChoraleDialog(QDialog):
-    """Bars, key, meter and style of a new chorale."""
-
-    def __init__(self, parent: QWidget, style: str, score: Score) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("New Chorale")
-        self.bars = QSpinBox()
-        self.bars.setRange(4, 64)
-        self.bars.setValue(8)
-        self.keys = [Key(f, m) for m in ("major", "minor") for f in range(-6, 7)]
-        self.key = QComboBox()
-        self.key.addItems([k.name for k in self.keys])
-        self.key.setCurrentIndex(self.keys.index(score.key) if score.key in self.keys else 6)
-        self.meter = QComboBox()
-        self.meter.addItems(["4/4", "3/4"])
-        self.style = QComboBox()
-        for k, name in STYLE_NAMES.items():
-            self.style.addItem(name, k)
-        self.style.setCurrentIndex(max(0, self.style.findData(style)))
-        form = QFormLayout()
-        form.addRow("Bars", self.bars)
-        form.addRow("Key", self.key)
-        form.addRow("Meter", self.meter)
-        form.addRow("Style", self.style)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("Write")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(QLabel("The new piece replaces the open one when you accept it (Undo brings it back)."))
-        layout.addWidget(buttons)
-
-    def values(self) -> dict:
-        return {"bars": self.bars.value(), "key": self.keys[self.key.currentIndex()],
-                "meter": Meter.parse(self.meter.currentText()), "style": self.style.currentData()}
-
-
-class HarmonizeDialog(QDialog):
-    """Which voices to write; the others are kept and listened to."""
-
-    def __init__(self, parent: QWidget, voices, bars: tuple[int, int]) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Harmonize")
-        self.boxes = {v: QCheckBox(v.label) for v in Voice}
-        row = QHBoxLayout()
-        for v, box in self.boxes.items():
-            box.setChecked(v in voices)
-            box.toggled.connect(self._check)
-            row.addWidget(box)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText("Write")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Voices to write in {bars_text(range(*bars))}; the others stay as they are:"))
-        layout.addLayout(row)
-        layout.addWidget(self.buttons)
-        self._check()
-
-    def _check(self) -> None:
-        chosen = self.voices()
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(0 < len(chosen) < 4)
-
-    def voices(self) -> tuple[Voice, ...]:
-        return tuple(v for v, box in self.boxes.items() if box.isChecked())

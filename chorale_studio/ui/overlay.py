@@ -14,21 +14,16 @@ from PySide6.QtGui import QColor
 from ..analysis import Finding, analyze
 from ..analysis import findings as F
 from ..score import Voice
+from . import theme
 from .document import ScoreDocument
 
-#: The rules the overlay shows, by family; each family has its colour on the roll.
+#: The rules the overlay shows, by family; each family has its colour on the roll (theme.OVERLAY_COLORS).
 FAMILIES: dict[str, tuple[str, ...]] = {
     "parallels": (F.PARALLEL_FIFTHS, F.PARALLEL_OCTAVES, F.CONTRARY_FIFTHS, F.CONTRARY_OCTAVES,
                   F.HIDDEN_FIFTHS, F.HIDDEN_OCTAVES),
     "crossing": (F.CROSSING, F.OVERLAP),
     "spacing": (F.SPACING,),
     "range": (F.RANGE,),
-}
-COLORS: dict[str, QColor] = {
-    "parallels": QColor("#ff4d6d"),
-    "crossing": QColor("#c77dff"),
-    "spacing": QColor("#ffd166"),
-    "range": QColor("#ff9f1c"),
 }
 _FAMILY_OF = {kind: family for family, kinds in FAMILIES.items() for kind in kinds}
 DEBOUNCE_MS = 120
@@ -45,7 +40,7 @@ class Marker:
 
     @property
     def color(self) -> QColor:
-        return COLORS[self.family]
+        return theme.OVERLAY_COLORS[self.family]
 
 
 def markers_of(doc_score, found) -> list[Marker]:

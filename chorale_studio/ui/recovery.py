@@ -20,19 +20,15 @@ import os
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..errors import ChoraleError
 from ..io.atomic import atomic_write_bytes
 from ..io.project import load_project, project_bytes
 from ..score import Score
 from .document import ScoreDocument
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 DATA_DIR_ENV = "CHORALE_STUDIO_DATA_DIR"
 AUTOSAVE_DELAY_MS = 1500      # after the last edit: a burst of edits is written once
@@ -175,21 +171,22 @@ def leftovers(folder: Path | None = None) -> list[Leftover]:
     return found
 
 
-def offer_recovery(window: MainWindow, folder: Path | None = None) -> bool:
+def offer_recovery(doc: ScoreDocument, autosaver: Autosaver, parent: QWidget | None = None,
+                   folder: Path | None = None) -> Leftover | None:
     """At start: offer each leftover recovery file — Restore, Discard or Decide Later.
 
-    Restoring opens it as a modified document bound to its original project
-    path (if it had one), so the next Save writes the real file.  Returns True
-    when a piece was restored.
+    Restoring loads it into ``doc`` as a modified document bound to its original project path (if
+    it had one), so the next Save writes the real file, and makes it ``autosaver``'s recovery file.
+    Returns the leftover that was restored, or None.
     """
     pending = leftovers(folder)
-    restored = False
+    restored: Leftover | None = None
     for i, left in enumerate(pending):
         if restored:
             left.release()
             continue
         box = QMessageBox(QMessageBox.Warning, "Chorale Studio",
-                          f"“{left.name}” has unsaved changes from a session that ended unexpectedly.", parent=window)
+                          f"“{left.name}” has unsaved changes from a session that ended unexpectedly.", parent=parent)
         box.setObjectName("recoveryDialog")
         where = f"Its file: {left.original}" if left.original else "It was never saved."
         when = f"Last autosaved {left.saved_at.replace('T', ' at ')}." if left.saved_at else ""
@@ -201,12 +198,10 @@ def offer_recovery(window: MainWindow, folder: Path | None = None) -> bool:
         box.setDefaultButton(restore)
         box.exec()
         if box.clickedButton() is restore:
-            window.doc.load(left.score, left.original, left.settings, clean=False)
-            window.roll.fit_to_window()
-            window.autosaver.autosave()    # the restored work is this session's recovery file from now on
+            doc.load(left.score, left.original, left.settings, clean=False)
+            autosaver.autosave()    # the restored work is this session's recovery file from now on
             left.discard()
-            window.statusBar().showMessage(f"Restored unsaved changes of {left.name}", 8000)
-            restored = True
+            restored = left
         elif box.clickedButton() is discard:
             left.discard()
         else:

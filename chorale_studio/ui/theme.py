@@ -1,4 +1,5 @@
-"""The look of the window: voice colours, the dark palette and the piano-roll paint colours."""
+"""The look of the window: voice colours, the dark palette, the piano-roll paint colours and the
+stylesheets of the panels.  Every colour of the UI is named here, nowhere else."""
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
@@ -33,6 +34,74 @@ RUBBER_BAND = QColor(120, 170, 255, 60)
 KEY_WHITE = QColor("#e8e8e8")
 KEY_BLACK = QColor("#2a2a2e")
 KEY_LABEL = QColor("#4a4f5a")
+KEY_SEPARATOR = QColor("#9a9ca3")
+EDGE_LINE = QColor("#15171b")            # between the roll's margins and the canvas
+CAPTION_TEXT = QColor("#8a909c")
+LOCKED_BAR = QColor("#3b3f4a")           # a whole locked bar in the lock lane
+LOCKED_BAR_TINT = QColor(160, 170, 190, 28)
+PADLOCK = QColor("#f0f0f0")
+PADLOCK_SMALL = QColor("#e0e0e0")
+BEFORE_PICKUP = QColor(0, 0, 0, 90)
+PAST_END = QColor("#141519")
+NOTE_LABEL = QColor(20, 20, 24, 220)
+GHOST_BARS = QColor(61, 125, 216, 26)    # the bars generation is writing
+RUBBER_BAND_EDGE = QColor(150, 190, 255)
+
+#: The voice-leading overlay: one colour per rule family.
+OVERLAY_COLORS: dict[str, QColor] = {
+    "parallels": QColor("#ff4d6d"),
+    "crossing": QColor("#c77dff"),
+    "spacing": QColor("#ffd166"),
+    "range": QColor("#ff9f1c"),
+}
+
+#: The voices panel's toggles: the colour each shows when it is on.
+TOGGLE_COLORS = {"mute": "#e0a030", "solo": "#4fc3f7", "show": "#8a93a6", "lock": "#c0c6d2"}
+CAPTION_STYLE = f"color: {CAPTION_TEXT.name()}; padding: 0 4px 0 10px; background: transparent;"
+VOICE_KEY_STYLE = "color: #7a808c; background: transparent; border: none; padding-left: 4px;"
+PIECE_SUMMARY_STYLE = "color: #c8ccd4; padding: 0 4px;"
+HINTS_STYLE = "color: #7a808c; font-size: 11px; padding: 4px;"
+
+
+def toggle_style(checked: str) -> str:
+    """A small square toggle of the voices panel that fills with ``checked`` when on."""
+    return (f"QToolButton {{ background: #1e2025; border: 1px solid #444954; font-weight: bold; }}"
+            f"QToolButton:checked {{ background: {checked}; color: #111; border-color: {checked}; }}")
+
+
+def voice_button_style(voice: Voice) -> str:
+    """A toolbar button that chooses ``voice``: its name in the voice's colour, filled when chosen."""
+    color = VOICE_COLORS[voice].name()
+    return (f"QToolButton {{ color: {color}; font-weight: bold; min-width: 18px; }}"
+            f"QToolButton:checked {{ background: {color}; color: {EDGE_LINE.name()}; }}")
+
+
+def voice_name_style(voice: Voice) -> str:
+    return f"color: {VOICE_COLORS[voice].name()}; font-weight: bold; background: transparent; border: none;"
+
+
+#: The Generate panel's group boxes, buttons and progress bar.
+GENERATE_PANEL_STYLESHEET = """
+QGroupBox { border: 1px solid #3a3e48; border-radius: 5px; margin-top: 14px; padding: 8px 6px 6px 6px;
+    background: #2a2d34; }
+QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px; color: #9aa1ad; font-weight: bold; }
+QGroupBox QWidget { background: transparent; }
+QPushButton { background: #343846; border: 1px solid #4a4f5c; border-radius: 4px; padding: 4px 10px; }
+QPushButton:hover { background: #3d4352; }
+QPushButton:disabled { color: #6c717c; border-color: #3a3e48; }
+QPushButton#acceptCandidate { background: #2f6f4f; border-color: #3f8f66; font-weight: bold; }
+QPushButton#acceptCandidate:hover { background: #378059; }
+QPushButton#cancelGeneration { background: #6b3434; border-color: #8a4444; }
+QToolButton:checked { background: #3d5a80; color: white; }
+QToolButton { background: #1e2025; border: 1px solid #444954; font-weight: bold; }
+QProgressBar { background: #1e2025; border: 1px solid #444954; border-radius: 4px; text-align: center;
+    min-height: 16px; color: #dcdfe4; }
+QProgressBar::chunk { background: #3d7dd8; border-radius: 3px; }
+QLabel#modelInfo, QLabel#candidateDetail { color: #a9aeb8; }
+QLabel#generationStatus { color: #9fd3ff; }
+QComboBox, QSpinBox, QDoubleSpinBox { background: #1e2025; }
+"""
+
 
 _STYLESHEET = """
 QMainWindow, QWidget { background: #25272d; color: #dcdfe4; }

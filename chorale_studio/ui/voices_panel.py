@@ -1,4 +1,8 @@
-"""The voices panel: per voice its colour, name, mute, solo, show/hide, lock-voice and instrument."""
+"""The voices panel: per voice its colour, name, mute, solo, show/hide, lock-voice and instrument.
+
+Mute, solo, visibility and instrument are the mix, not the music: they go to the document directly.
+Locking a voice is an edit of the piece and goes through the ``ScoreEditor`` (one undo step).
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -8,8 +12,8 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLab
 
 from ..score import Voice
 from . import theme
-from .commands import LockCommand
 from .document import ScoreDocument
+from .editor import ScoreEditor
 from .instruments import GM_PROGRAM_NAMES
 
 
@@ -44,29 +48,29 @@ def _toggle(text: str, tip: str, checked_color: str) -> QToolButton:
     b.setCheckable(True)
     b.setToolTip(tip)
     b.setFixedSize(26, 22)
-    b.setStyleSheet(f"QToolButton {{ background: #1e2025; border: 1px solid #444954; font-weight: bold; }}"
-                    f"QToolButton:checked {{ background: {checked_color}; color: #111; border-color: {checked_color}; }}")
+    b.setStyleSheet(theme.toggle_style(checked_color))
     return b
 
 
 class VoiceRow(QFrame):
     """One voice's strip in the panel."""
 
-    def __init__(self, doc: ScoreDocument, voice: Voice) -> None:
+    def __init__(self, editor: ScoreEditor, voice: Voice) -> None:
         super().__init__()
-        self.doc, self.voice = doc, voice
+        self.editor, self.doc, self.voice = editor, editor.doc, voice
+        doc = self.doc
         self.setObjectName("voiceRow")
         color = theme.VOICE_COLORS[voice]
         self.swatch = _Swatch(color, lambda: doc.set_active_voice(voice))
         self.name = QLabel(f"{voice.label}")
-        self.name.setStyleSheet(f"color: {color.name()}; font-weight: bold; background: transparent; border: none;")
+        self.name.setStyleSheet(theme.voice_name_style(voice))
         key = QLabel(str(voice.value + 1))
         key.setToolTip(f"Press {voice.value + 1} to make the {voice.label.lower()} the active voice")
-        key.setStyleSheet("color: #7a808c; background: transparent; border: none; padding-left: 4px;")
-        self.mute = _toggle("M", f"Mute the {voice.label.lower()}", "#e0a030")
-        self.solo = _toggle("S", "Hear only the soloed voices", "#4fc3f7")
-        self.show_ = _toggle("◉", f"Show the {voice.label.lower()} in the piano roll", "#8a93a6")
-        self.lock = _toggle("L", f"Lock every bar of the {voice.label.lower()} (it stays when filling)", "#c0c6d2")
+        key.setStyleSheet(theme.VOICE_KEY_STYLE)
+        self.mute = _toggle("M", f"Mute the {voice.label.lower()}", theme.TOGGLE_COLORS["mute"])
+        self.solo = _toggle("S", "Hear only the soloed voices", theme.TOGGLE_COLORS["solo"])
+        self.show_ = _toggle("◉", f"Show the {voice.label.lower()} in the piano roll", theme.TOGGLE_COLORS["show"])
+        self.lock = _toggle("L", f"Lock every bar of the {voice.label.lower()} (it stays when filling)", theme.TOGGLE_COLORS["lock"])
         self.instrument = QComboBox()
         self.instrument.addItems([f"{i + 1:3d} {name}" for i, name in enumerate(GM_PROGRAM_NAMES)])
         self.instrument.setToolTip(f"General MIDI instrument the {voice.label.lower()} plays")
@@ -87,15 +91,9 @@ class VoiceRow(QFrame):
         self.mute.toggled.connect(lambda on: doc.set_voice_mix(voice, muted=on))
         self.solo.toggled.connect(lambda on: doc.set_voice_mix(voice, solo=on))
         self.show_.toggled.connect(lambda on: doc.set_visible(voice, on))
-        self.lock.clicked.connect(self._lock_clicked)
+        self.lock.clicked.connect(lambda: editor.toggle_voice_lock(voice))
         self.instrument.currentIndexChanged.connect(lambda i: doc.set_voice_mix(voice, program=i))
         self.refresh()
-
-    def _lock_clicked(self) -> None:
-        score = self.doc.score
-        lock = not all(score.is_locked(self.voice, b) for b in range(score.bars))
-        self.doc.push(LockCommand(self.doc, [(self.voice, b) for b in range(score.bars)], lock,
-                                  f"{'Lock' if lock else 'Unlock'} the {self.voice.label.lower()}"))
 
     def refresh(self) -> None:
         """Show the document's state without echoing it back as an edit."""
@@ -122,10 +120,11 @@ class VoiceRow(QFrame):
 class VoicesPanel(QFrame):
     """The four voice rows, soprano on top, following the document."""
 
-    def __init__(self, doc: ScoreDocument, parent: QWidget | None = None) -> None:
+    def __init__(self, editor: ScoreEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        doc = editor.doc
         self.setObjectName("voicesPanel")
-        self.rows = {v: VoiceRow(doc, v) for v in Voice}
+        self.rows = {v: VoiceRow(editor, v) for v in Voice}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
         layout.setSpacing(5)
@@ -139,7 +138,7 @@ class VoicesPanel(QFrame):
         layout.addSpacing(8)
         layout.addWidget(piece_title)
         self.piece = QLabel()
-        self.piece.setStyleSheet("color: #c8ccd4; padding: 0 4px;")
+        self.piece.setStyleSheet(theme.PIECE_SUMMARY_STYLE)
         layout.addWidget(self.piece)
         layout.addStretch(1)
         hints = QLabel("Drag — draw a note\n"
@@ -147,7 +146,7 @@ class VoicesPanel(QFrame):
                        "Ctrl-drag — select · Del — delete\n"
                        "1–4 — voice · arrows — move notes\n"
                        "Lock lane — click: bar · Alt-click: voice")
-        hints.setStyleSheet("color: #7a808c; font-size: 11px; padding: 4px;")
+        hints.setStyleSheet(theme.HINTS_STYLE)
         layout.addWidget(hints)
         self.doc = doc
         for signal in (doc.mixChanged, doc.locksChanged, doc.activeVoiceChanged, doc.scoreChanged):
