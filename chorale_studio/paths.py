@@ -9,13 +9,15 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def resources_dir() -> Path:
-    """`resources/` of a source checkout, or of a PyInstaller bundle when frozen."""
+    """`resources/`: of a PyInstaller bundle when frozen, $CHORALE_STUDIO_RESOURCES when set, the
+    package's own copy when installed from a wheel (``chorale_studio/resources``), else the checkout's."""
     if getattr(sys, "frozen", False):
         return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "resources"
     env = os.environ.get("CHORALE_STUDIO_RESOURCES")
     if env:
         return Path(env)
-    return PACKAGE_DIR.parent / "resources"
+    installed = PACKAGE_DIR / "resources"
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / "resources"
 
 
 def default_model_dir() -> Path:

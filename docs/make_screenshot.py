@@ -29,7 +29,7 @@ def main() -> int:
     window.open_file(jsfakes_midi_dir() / "497.mid")
     for box in window.findChildren(QMessageBox):   # the import report: not part of the picture
         box.close()
-    doc, roll = window.doc, window.roll
+    doc = window.doc
     window.editor.toggle_bar_lock(2)
     window.editor.toggle_cell_lock(Voice.ALTO, 5)
     window.editor.toggle_cell_lock(Voice.BASS, 5)

@@ -7,6 +7,7 @@ import configparser
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,33 @@ def test_the_licences_name_everything_the_bundle_redistributes():
         assert (licenses / text).stat().st_size > 5000, f"{text} is not the full licence text"
     soundfont_licence = (REPO / "resources" / "soundfonts" / "TimGM6mb-LICENSE.txt").read_text(encoding="utf-8")
     assert "GNU General Public License" in soundfont_licence
+
+
+def test_a_wheel_built_from_the_checkout_carries_every_package_and_the_shipped_model(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("chorale_studio", "resources"):
+        shutil.copytree(REPO / name, source / name, ignore=skip)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                            "-w", str(tmp_path / "dist"), str(source)], capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr
+    wheel, = (tmp_path / "dist").glob("chorale_studio-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        z.extractall(tmp_path / "installed")
+    model = REPO / "resources" / "model"
+    for f in ("model.safetensors", "config.json", "tokenizer.json", "generation_config.json"):
+        assert f"chorale_studio/resources/model/{f}" in names, f"the wheel lacks the shipped model's {f}"
+    shipped = tmp_path / "installed" / "chorale_studio" / "resources" / "model" / "model.safetensors"
+    assert shipped.stat().st_size == (model / "model.safetensors").stat().st_size
+    packages = {str(p.parent.relative_to(REPO)) for p in (REPO / "chorale_studio").rglob("__init__.py")}
+    missing = [p for p in packages if f"{p}/__init__.py" not in names]
+    assert not missing, f"add these packages to [tool.setuptools] packages in pyproject.toml: {missing}"
+    # Installed, the app finds the model inside the package (no checkout beside it).
+    where = subprocess.run([sys.executable, "-S", "-c", "from chorale_studio.paths import default_model_dir; "
+                            "print(default_model_dir())"], capture_output=True, text=True, check=True,
+                           env={"PYTHONPATH": str(tmp_path / "installed")}, cwd=tmp_path)
+    assert Path(where.stdout.strip()) == shipped.parent

@@ -57,7 +57,7 @@ def error_boxes(window) -> list[str]:
 
 
 def test_refilling_bars_2_and_3_between_locked_bars_1_and_4_keeps_them_and_undoes_in_one_step(window, qtbot):
-    doc, roll, g = window.doc, window.roll, window.generation
+    doc, g = window.doc, window.generation
     window.editor.toggle_bar_lock(0)
     window.editor.toggle_bar_lock(3)
     before = doc.snapshot()

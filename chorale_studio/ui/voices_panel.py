@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QLab
 
 from ..score import Voice
 from . import theme
-from .document import ScoreDocument
 from .editor import ScoreEditor
 from .instruments import GM_PROGRAM_NAMES
 
@@ -42,13 +41,13 @@ class _Swatch(QWidget):
         p.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 3, 3)
 
 
-def _toggle(text: str, tip: str, checked_color: str) -> QToolButton:
+def _toggle(text: str, tip: str, kind: str) -> QToolButton:
     b = QToolButton()
     b.setText(text)
     b.setCheckable(True)
     b.setToolTip(tip)
     b.setFixedSize(26, 22)
-    b.setStyleSheet(theme.toggle_style(checked_color))
+    b.setStyleSheet(theme.toggle_style(theme.TOGGLE_COLORS[kind]))
     return b
 
 
@@ -67,10 +66,10 @@ class VoiceRow(QFrame):
         key = QLabel(str(voice.value + 1))
         key.setToolTip(f"Press {voice.value + 1} to make the {voice.label.lower()} the active voice")
         key.setStyleSheet(theme.VOICE_KEY_STYLE)
-        self.mute = _toggle("M", f"Mute the {voice.label.lower()}", theme.TOGGLE_COLORS["mute"])
-        self.solo = _toggle("S", "Hear only the soloed voices", theme.TOGGLE_COLORS["solo"])
-        self.show_ = _toggle("◉", f"Show the {voice.label.lower()} in the piano roll", theme.TOGGLE_COLORS["show"])
-        self.lock = _toggle("L", f"Lock every bar of the {voice.label.lower()} (it stays when filling)", theme.TOGGLE_COLORS["lock"])
+        self.mute = _toggle("M", f"Mute the {voice.label.lower()}", "mute")
+        self.solo = _toggle("S", "Hear only the soloed voices", "solo")
+        self.show_ = _toggle("◉", f"Show the {voice.label.lower()} in the piano roll", "show")
+        self.lock = _toggle("L", f"Lock every bar of the {voice.label.lower()} (it stays when filling)", "lock")
         self.instrument = QComboBox()
         self.instrument.addItems([f"{i + 1:3d} {name}" for i, name in enumerate(GM_PROGRAM_NAMES)])
         self.instrument.setToolTip(f"General MIDI instrument the {voice.label.lower()} plays")
