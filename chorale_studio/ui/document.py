@@ -1,7 +1,9 @@
 """The open piece as a Qt object: the Score, its undo stack, the selection and the active voice.
 
-Views never edit the score directly: they push commands (ui.commands) onto
-``undo_stack`` and repaint when the document's signals say something changed.
+Nothing edits the score directly: every change goes through ``ui.editor.ScoreEditor``, which pushes
+one command (``ui.commands``) onto ``undo_stack``; views repaint when the document's signals say
+something changed.  Selection, the active voice and the mix are not the music: they change here
+directly and are not undone.
 """
 from __future__ import annotations
 
@@ -54,6 +56,7 @@ class ScoreDocument(QObject):
         return self.path.name if self.path else (self.score.title or "Untitled")
 
     def push(self, command: QUndoCommand) -> None:
+        """Only the ScoreEditor calls this (tests/test_architecture.py holds the rest of ui/ to it)."""
         self.undo_stack.push(command)
 
     def load(self, score: Score, path: Path | None = None, settings: dict | None = None,
