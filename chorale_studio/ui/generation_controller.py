@@ -370,6 +370,10 @@ class GenerationController(QObject):
         if self._auditioning:
             self.hear(index)
 
+    def set_audition_available(self, available: bool) -> None:
+        """Whether there is playback to hear candidates with (the window says so once it has started it)."""
+        self.audition_available = available
+
     def hear(self, index: int) -> None:
         """Play candidate ``index`` from the start of its new music (when playback is available)."""
         cands = self.candidates()

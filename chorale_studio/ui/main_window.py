@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         g.panelWanted.connect(self.dock.show)
         g.auditionRequested.connect(self.transport.audition)
         g.auditionStopped.connect(self.transport.end_audition)
-        self.transport.availabilityChanged.connect(lambda on: setattr(g, "audition_available", on))
+        self.transport.availabilityChanged.connect(g.set_audition_available)
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
