@@ -1,4 +1,5 @@
-"""How fast the generation engine is: a 4-bar, 4-voice fill with 2 bars of context each side.
+"""How fast the generation engine is: a 4-bar, 4-voice fill with 2 bars of context each side (with the
+revision pass, and quick: the draft only).
 
 For the shipped model (resources/model; a random 4×256×4 model of the same size when none is
 there) and for a seed-sized model (6 layers × 512 × 8 heads, seed vocabulary, random weights):
@@ -46,17 +47,17 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def fill_request(seed: int, candidates: int) -> FillRequest:
+def fill_request(seed: int, candidates: int, quick: bool = False) -> FillRequest:
     score = read_midi(jsfakes_midi_dir() / "0.mid").score.window(0, 8)
     return FillRequest(score, frozenset((v, b) for v in Voice for b in range(2, 6)),
-                       Sampling(seed=seed, candidates=candidates))
+                       Sampling(seed=seed, candidates=candidates, quick=quick))
 
 
 def hf_generate_seconds(model: ChoraleModel, request: FillRequest, words: int) -> tuple[float, int]:
     """transformers' sampling loop writing ``words`` words after the first window's prompt."""
     base = request.base()
-    window = plan_windows(request.targets(base), base.bars, model.capabilities.strategy, False)[0]
-    row, _ = _fitted_row(model, base, window, _header(model, base, "JSFAKES"), model.capabilities.strategy, True)
+    window = plan_windows(request.targets(base), base.bars, False)[0]
+    row, _ = _fitted_row(model, base, window, _header(model, base, "JSFAKES"), True)
     prompt = torch.tensor([model.ids(row.prompt)])
     words = min(words, model.capabilities.context - prompt.shape[1])
     began = time.perf_counter()
@@ -68,9 +69,10 @@ def hf_generate_seconds(model: ChoraleModel, request: FillRequest, words: int) -
 
 def measure(name: str, model: ChoraleModel, runs: int) -> dict:
     generate(model, fill_request(0, 1))   # warm up: masks and kernels
-    one, four = [], []
+    one, four, quick = [], [], []
     words_one = words_four = 0
     for seed in range(runs):
+        quick.append(generate(model, fill_request(seed, 1, quick=True)).seconds)
         r = generate(model, fill_request(seed, 1))
         one.append(r.seconds)
         words_one += r.words
@@ -89,6 +91,7 @@ def measure(name: str, model: ChoraleModel, runs: int) -> dict:
         "threads": torch.get_num_threads(),
         "fill_p50_s": statistics.median(one),
         "fill_p90_s": percentile(one, 0.9),
+        "fill_quick_p50_s": statistics.median(quick),
         "fill4_p50_s": statistics.median(four),
         "four_vs_one": statistics.median(four) / statistics.median(one),
         "words_per_s_batch1": ours_rate,
@@ -124,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for r in results:
             print(f"{r['model']} {r['size']} ({r['strategy']}, {r['threads']} threads): "
-                  f"4-bar fill p50 {r['fill_p50_s']:.3f} s, p90 {r['fill_p90_s']:.3f} s; "
+                  f"4-bar fill p50 {r['fill_p50_s']:.3f} s, p90 {r['fill_p90_s']:.3f} s, quick p50 "
+                  f"{r['fill_quick_p50_s']:.3f} s; "
                   f"4 candidates p50 {r['fill4_p50_s']:.3f} s ({r['four_vs_one']:.2f}× one); "
                   f"{r['words_per_s_batch1']:.0f} words/s at batch 1, {r['words_per_s_batch4']:.0f} at batch 4; "
                   f"generate() {r['generate_words_per_s']:.0f} words/s → {r['speedup_vs_generate']:.1f}× faster")

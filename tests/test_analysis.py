@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from chorale_studio.analysis import analyze, candidate_score, estimate_key, sonorities
+from chorale_studio.analysis import analyze, estimate_key, judge, sonorities
 from chorale_studio.analysis.findings import (CONTRARY_FIFTHS, CROSSING, HIDDEN_OCTAVES, KINDS, OUT_OF_KEY, OVERLAP,
                                               PARALLEL_FIFTHS, PARALLEL_OCTAVES, RANGE, SPACING)
 from chorale_studio.score import Key, Meter, Note, Score, Voice
@@ -140,14 +140,24 @@ def test_a_rest_interrupts_the_comparison_of_neighbouring_chords():
     assert report.counts[PARALLEL_FIFTHS] == 0
 
 
-def test_candidates_with_parallels_rank_below_a_clean_one_and_regions_count_alone():
+def test_candidates_are_judged_by_what_a_musician_hears_and_regions_count_alone():
     clean = chorale("E5 C5 G4 C3", "F5 C5 A4 F3", "D5 B4 G4 G3", "E5 C5 G4 C3")
     faulty = chorale("C5 E4 G3 C3", "C5 F4 A3 F3", "D5 B4 D4 G3", "E5 C5 C4 C3")
-    assert candidate_score(clean) == 0.0
-    assert candidate_score(faulty) > candidate_score(clean)
+    assert judge(clean).badness == 0.0 and judge(clean).describe() == "no flaws heard"
+    verdict = judge(faulty)
+    assert verdict.badness > 0
+    # The last chord (E, C, C, C in different octaves) has no fifth: an incomplete chord, not a unison.
+    assert verdict.counts["incomplete_chord"] == 1 and verdict.counts["unison"] == 0
+    assert "1 incomplete chord" in verdict.describe()
     # The fifths arrive at step 8: a region that starts after them does not see them.
-    assert candidate_score(faulty, region=(8, 16)) > 0
-    assert candidate_score(faulty, region=(12, 16)) == candidate_score(clean, region=(12, 16))
+    assert judge(faulty, region=(8, 16)).badness > 0
+    late = judge(faulty, region=(12, 16))
+    assert sum(late.counts[k] for k in (PARALLEL_FIFTHS, "parallel_octaves")) == 0
+    assert late.counts["incomplete_chord"] == 1
+    # Two voices on one pitch on a beat is heard as a unison; the model's surprise adds to the badness.
+    doubled = chorale("C5 C5 G4 C3", "F5 C5 A4 F3")
+    assert judge(doubled).counts["unison"] == 1 and judge(doubled).counts["incomplete_chord"] == 1
+    assert judge(clean, surprise=0.5).badness == 5.0
 
 
 def test_the_report_travels_as_json():

@@ -10,7 +10,7 @@ import pytest
 
 from chorale_studio.cli import main as cli_main
 from chorale_studio.errors import ModelFolderError
-from chorale_studio.generation.engine import generate, plan_windows
+from chorale_studio.generation.engine import WRITING_ORDER, generate, plan, plan_windows
 from chorale_studio.generation.model import ChoraleModel
 from chorale_studio.generation.requests import (ContinueRequest, FillRequest, GenerationCancelled, GenerationError,
                                                 HarmonizeRequest, NewRequest, Progress, Sampling)
@@ -54,7 +54,7 @@ def chorale(bars: int = 8) -> Score:
 
 # ---- loading ------------------------------------------------------------------------------------
 def test_a_model_folder_says_what_it_can_do(model, seed_model):
-    assert model.capabilities.fill and model.capabilities.strategy == "infill"
+    assert model.capabilities.fill and model.capabilities.strategy == "prefix"
     assert model.capabilities.styles == ("JSFAKES", "BACH")
     assert model.capabilities.meters == ("4/4", "3/4") and model.capabilities.keys
     assert seed_model.capabilities.strategy == "prefix"
@@ -125,14 +125,29 @@ def test_requests_refuse_what_cannot_be_done(model, seed_model):
 
 
 def test_windows_keep_targets_together_with_context_on_both_sides():
-    cells = frozenset((v, b) for v in Voice for b in range(4, 8))
-    (window,) = plan_windows(cells, 16, "infill", new_piece=False)
-    assert (window.start, window.bars) == (2, 8) and window.targets == cells
-    # A continuation listens only backwards: bars after it are not written yet.
-    windows = plan_windows(frozenset((v, b) for v in Voice for b in range(8, 12)), 12, "prefix", new_piece=False)
+    cells = frozenset((v, b) for v in Voice for b in range(4, 6))
+    (window,) = plan_windows(cells, 16, new_piece=False)
+    assert (window.start, window.bars) == (3, 4) and window.targets == cells
+    # A draft listens only backwards past its own chunk: bars a later window writes are not decided yet.
+    windows = plan_windows(frozenset((v, b) for v in Voice for b in range(8, 12)), 12, new_piece=False)
     assert [(w.start, w.bars) for w in windows] == [(6, 4), (8, 4)]
-    new = plan_windows(frozenset((v, b) for v in Voice for b in range(6)), 6, "infill", new_piece=True)
-    assert [(w.start, w.bars, w.free) for w in new] == [(0, 4, True), (0, 6, False)]
+    new = plan_windows(frozenset((v, b) for v in Voice for b in range(6)), 6, new_piece=True)
+    assert [(w.start, w.bars, w.free) for w in new] == [(0, 4, True), (2, 4, False)]
+    # A revision hears every bar: its windows reach forward too.
+    revised = plan_windows(frozenset((A, b) for b in range(2, 6)), 8, new_piece=False, decided=True)
+    assert [(w.start, w.bars) for w in revised] == [(1, 4), (3, 4)]
+
+
+def test_every_written_voice_is_revised_once_with_the_others_fixed_unless_quick():
+    cells = frozenset((v, b) for v in Voice for b in range(2, 6))
+    draft = plan(cells, 8, new_piece=False, revise=False)
+    full = plan(cells, 8, new_piece=False, revise=True)
+    assert full[:len(draft)] == draft
+    revisions = full[len(draft):]
+    assert [{v for v, _ in w.targets} for w in revisions] == [{v} for v in WRITING_ORDER for _ in range(2)]
+    # One voice alone was already written last, hearing the other three: nothing to revise.
+    alone = frozenset((T, b) for b in range(2, 6))
+    assert plan(alone, 8, new_piece=False, revise=True) == plan(alone, 8, new_piece=False, revise=False)
 
 
 # ---- filling ------------------------------------------------------------------------------------
@@ -143,7 +158,7 @@ def test_locking_a_bar_keeps_its_notes_when_the_bars_around_it_are_refilled(mode
     cells = frozenset((v, b) for v in Voice for b in range(2, 6))
     result = generate(model, FillRequest(score, cells, Sampling(seed=3, candidates=3)))
     assert score == before, "the request's score is never changed"
-    assert result.strategy == "infill" and len(result.candidates) == 3
+    assert result.strategy == "prefix" and len(result.candidates) == 3
     assert [c.vl_score for c in result.candidates] == sorted(c.vl_score for c in result.candidates)
     for cand in result.candidates:
         assert cand.cells == cells - {(A, 3), (T, 4)}
@@ -185,13 +200,19 @@ def test_the_same_seed_gives_the_same_music_and_another_seed_other_music(model):
 # ---- progress and cancelling -------------------------------------------------------------------
 def test_progress_counts_words_and_shows_the_notes_growing(model):
     reports: list[Progress] = []
-    generate(model, NewRequest(bars=8, sampling=Sampling(seed=2)), progress=reports.append)
+    generate(model, NewRequest(bars=8, sampling=Sampling(seed=2, quick=True)), progress=reports.append)
     words = [p.words for p in reports]
     assert words == sorted(words) and len(reports) > 10
     assert all(p.words <= p.expected for p in reports)
     notes = [len(p.notes) for p in reports]
     assert notes == sorted(notes) and notes[-1] > notes[len(notes) // 3] > 0
     assert reports[-1].words == reports[-1].expected
+    # With the revision pass the voice being rewritten is shown as it is rewritten; the last report
+    # shows the whole answer.
+    reports.clear()
+    result = generate(model, NewRequest(bars=8, sampling=Sampling(seed=2)), progress=reports.append)
+    assert [p.words for p in reports] == sorted(p.words for p in reports)
+    assert len(reports[-1].notes) == result.candidates[0].score.note_count()
 
 
 def test_cancelling_mid_generation_returns_quickly_and_changes_nothing(model):

@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..score import Key, Score
-from .findings import KINDS, Finding
+from .findings import (CONTRARY_FIFTHS, CONTRARY_OCTAVES, CROSSING, HIDDEN_FIFTHS, HIDDEN_OCTAVES, KINDS, OUT_OF_KEY,
+                       OVERLAP, PARALLEL_FIFTHS, PARALLEL_OCTAVES, RANGE, SPACING, Finding)
 from .rules import all_findings
 from .sonority import sonorities
+from .texture import texture
 
 
 def rates(counts: dict[str, int], per: int, scale: float = 1.0) -> dict[str, float]:
@@ -61,19 +63,68 @@ def analyze(score: Score, key: Key | None = None) -> Report:
                   notes=score.note_count())
 
 
-def candidate_score(score: Score, region: tuple[int, int] | None = None, key: Key | None = None) -> float:
-    """Badness of a candidate for ranking: LOWER IS BETTER, 0.0 means no finding at all.
+INCOMPLETE_CHORD, UNISON, REST_BEAT = "incomplete_chord", "unison", "rest"
+#: Weights of what a musician hears beside the rule findings (whose weights are ``SEVERITY``): a beat
+#: whose chord lacks a tone, a beat where two voices sing one pitch, a beat where a voice is silent.
+HEARD_WEIGHT = {INCOMPLETE_CHORD: 1.5, UNISON: 0.75, REST_BEAT: 0.5}
+#: Badness points per nat of the model's mean surprise per written word (its own likelihood).
+LIKELIHOOD_WEIGHT = 10.0
 
-    The sum of the findings' severities per 100 sonority changes, so candidates of different
-    rhythmic density compare fairly.  With ``region`` = (start_step, end_step) only findings
-    at steps inside it count (a parallel into the region's first chord from the locked music
-    before it belongs to the region), normalised by the sonority changes inside it.
+_WORDS = {  # kind → (one, many), listed in this order: what a teacher marks first comes first
+    PARALLEL_FIFTHS: ("parallel fifth", "parallel fifths"),
+    PARALLEL_OCTAVES: ("parallel octave", "parallel octaves"),
+    CONTRARY_FIFTHS: ("fifth by contrary motion", "fifths by contrary motion"),
+    CONTRARY_OCTAVES: ("octave by contrary motion", "octaves by contrary motion"),
+    INCOMPLETE_CHORD: ("incomplete chord", "incomplete chords"),
+    UNISON: ("unison", "unisons"),
+    CROSSING: ("voice crossing", "voice crossings"),
+    RANGE: ("note out of range", "notes out of range"),
+    REST_BEAT: ("beat with a rest", "beats with rests"),
+    HIDDEN_FIFTHS: ("hidden fifth", "hidden fifths"),
+    HIDDEN_OCTAVES: ("hidden octave", "hidden octaves"),
+    OVERLAP: ("overlap", "overlaps"),
+    SPACING: ("wide spacing", "wide spacings"),
+    OUT_OF_KEY: ("note outside the key", "notes outside the key"),
+}
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How a passage sounds: a badness to rank candidates (lower is better) and what makes it up."""
+
+    badness: float
+    counts: dict[str, int]
+
+    def describe(self, most: int = 4) -> str:
+        """'2 incomplete chords, 1 parallel fifth' — the worst kinds first; 'no flaws heard' when clean."""
+        parts = [f"{n} {_WORDS[k][n != 1]}" for k, n in ((k, self.counts.get(k, 0)) for k in _WORDS) if n]
+        if not parts:
+            return "no flaws heard"
+        return ", ".join(parts[:most]) + (f" and {len(parts) - most} more kinds" if len(parts) > most else "")
+
+
+def judge(score: Score, region: tuple[int, int] | None = None, surprise: float | None = None,
+          key: Key | None = None) -> Judgement:
+    """Judge steps [start, end) of ``score`` (all of it by default) as a musician hears them.
+
+    The rule findings (weighted by ``SEVERITY``), incomplete chords, unisons and silent voices on
+    the beats (weighted by ``HEARD_WEIGHT``), all per 100 sonority changes so that candidates of
+    different rhythmic density compare fairly; plus ``LIKELIHOOD_WEIGHT`` × ``surprise``, the
+    model's mean negative log-likelihood per written word, when it is known.
     """
     key = score.key if key is None else key
+    start, end = region if region is not None else (0, score.total_steps)
     chain = sonorities(score)
-    found = all_findings(score, chain, key)
-    if region is not None:
-        start, end = region
-        chain = [s for s in chain if start <= s.step < end]
-        found = [f for f in found if start <= f.step < end]
-    return 100.0 * sum(f.severity for f in found) / max(1, len(chain))
+    found = [f for f in all_findings(score, chain, key) if start <= f.step < end]
+    t = texture(score, start, end)
+    counts = {k: 0 for k in _WORDS}
+    for f in found:
+        counts[f.kind] += 1
+    counts[INCOMPLETE_CHORD] = t.beats - t.complete_beats
+    counts[UNISON] = t.unison_beats
+    counts[REST_BEAT] = t.all_beats - t.beats
+    weight = sum(f.severity for f in found) + sum(HEARD_WEIGHT[k] * counts[k] for k in HEARD_WEIGHT)
+    badness = 100.0 * weight / max(1, t.changes)
+    if surprise is not None:
+        badness += LIKELIHOOD_WEIGHT * surprise
+    return Judgement(badness=round(badness, 3), counts=counts)

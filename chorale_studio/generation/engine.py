@@ -1,17 +1,24 @@
-"""Answering a request: cut it into windows, sample every candidate under the grammar, splice, rank.
+"""Answering a request: cut it into windows, sample every candidate under the grammar, splice, revise, rank.
 
-Two strategies, chosen by what the model's vocabulary allows:
+Every request is answered by *prefix writing*: a 4-bar window whose voices that stay come first, as
+whole tracks, and whose voices to write come last; bars of a written voice that must stay (locked,
+or outside the target) are forced word by word.  The model hears everything before a target in the
+text: all of the fixed voices, and its own voice's earlier bars.  (Models with MMM fill words could
+instead write FILL sections after placeholders; measured with benchmarks/quality.py, those fills
+sang in unison 35–53 % of the time and made complete chords on a fifth of the beats, because a
+fill section does not say which voice it belongs to.  The fill words stay in the vocabulary for
+compatibility; the engine no longer asks for them.)
 
-- **infill** (models with FILL words): a window of up to 8 bars around the target cells, each target
-  written as a placeholder, and the FILL sections sampled after the last track, so the model hears
-  the music on both sides.
-- **prefix** (seed-language models such as js-fakes-4bars): 4-bar windows with the voices that stay
-  as the first tracks and the voices to write last; bars of a written voice that must stay (locked,
-  or outside the target) are forced word by word.  The model hears everything before a target in
-  the text: all of the fixed voices, and its own voice's earlier bars.
+Then, unless the request is *quick*, one **revision pass** rewrites each written voice once more,
+placed last with the three others fixed around it on both sides (as DeepBach and Coconet do): the
+voices written first in the draft never heard the ones written after them.
+
+While sampling, a beat's pitch that would leave the chord incomplete or double another voice in
+unison is made less likely (``VoiceLeading.chord_bias``), and in strict mode crossings and
+parallel or contrary fifths/octaves against a fixed voice are masked (``rules.py``).
 
 A new piece starts with a freely written 4-bar window; later bars, like a continuation, are
-filled window by window with the bars before them as context.  Voices are written outer voices
+filled window by window with the bars before them as context.  Voices are drafted outer voices
 first (soprano, bass, alto, tenor).  The request's score is never changed; every candidate is a
 new Score.
 """
@@ -19,12 +26,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from ..analysis import candidate_score
+from ..analysis import judge
 from ..score import Cell, Note, Score, Voice
 from ..tokens import grammar as G
 from ..tokens import vocab as V
 from ..tokens.decode import decode_words
-from ..tokens.encode import Header, bar_words, encode_window
+from ..tokens.encode import Header, bar_words
 from .model import ChoraleModel
 from .requests import (Candidate, GenerationError, GenerationResult, NewRequest, Progress, Request)
 from .rules import VoiceLeading
@@ -32,8 +39,9 @@ from .sampler import Cancelled, ProgressCallback, Row, sample
 
 #: The order voices are written in: outer voices first, as composers often work.
 WRITING_ORDER: tuple[Voice, ...] = (Voice.SOPRANO, Voice.BASS, Voice.ALTO, Voice.TENOR)
-#: (window bars, most target bars per window) per strategy.
-WINDOWS = {"infill": (8, 4), "prefix": (4, 2)}
+#: Bars per window, and the most target bars in one window.
+WINDOW_BARS, CHUNK_BARS = 4, 2
+STRATEGY = "prefix"
 _WORDS_PER_CELL = 18  # a typical bar's words with its BAR_START/BAR_END, for estimates
 
 
@@ -47,10 +55,11 @@ class Window:
     free: bool = False   # a new piece's first window: every cell written, no fill sections
 
 
-def plan_windows(targets: frozenset[Cell], total_bars: int, strategy: str, new_piece: bool) -> list[Window]:
-    """Windows covering every target bar, each with as much context as fits, never reaching into the
-    bars a later window writes (those are not decided yet)."""
-    size, chunk_bars = WINDOWS[strategy]
+def plan_windows(targets: frozenset[Cell], total_bars: int, new_piece: bool, decided: bool = False) -> list[Window]:
+    """Windows covering every target bar, each with as much context as fits.
+
+    A draft never reaches into the bars a later window writes (those are not decided yet); in a
+    revision (``decided``) every bar is written, so a window listens on both sides."""
     bars = sorted({b for _, b in targets})
     out: list[Window] = []
     if new_piece:
@@ -59,19 +68,29 @@ def plan_windows(targets: frozenset[Cell], total_bars: int, strategy: str, new_p
         bars = [b for b in bars if b >= 4]
     chunks: list[list[int]] = []
     while bars:
-        chunk = [b for b in bars if b < bars[0] + chunk_bars]
+        chunk = [b for b in bars if b < bars[0] + CHUNK_BARS]
         chunks.append(chunk)
         bars = bars[len(chunk):]
     for k, chunk in enumerate(chunks):
         lo, hi = chunk[0], chunk[-1] + 1
-        limit = chunks[k + 1][0] if k + 1 < len(chunks) else total_bars
-        extra = max(0, size - (hi - lo))
+        limit = chunks[k + 1][0] if k + 1 < len(chunks) and not decided else total_bars
+        extra = max(0, WINDOW_BARS - (hi - lo))
         after = min(extra // 2, limit - hi)
         before = min(lo, extra - after)
         after = min(limit - hi, extra - before)
         cells = frozenset(c for c in targets if lo <= c[1] < hi)
         out.append(Window(lo - before, hi - lo + before + after, cells))
     return out
+
+
+def plan(targets: frozenset[Cell], total_bars: int, new_piece: bool, revise: bool) -> list[Window]:
+    """The draft's windows, then (with ``revise``) one revision window list per written voice."""
+    windows = plan_windows(targets, total_bars, new_piece)
+    voices = [v for v in WRITING_ORDER if any(c[0] == v for c in targets)]
+    if revise and len(voices) > 1:
+        for v in voices:
+            windows += plan_windows(frozenset(c for c in targets if c[0] == v), total_bars, False, decided=True)
+    return windows
 
 
 def generate(model: ChoraleModel, request: Request, *, progress: ProgressCallback | None = None,
@@ -85,40 +104,45 @@ def generate(model: ChoraleModel, request: Request, *, progress: ProgressCallbac
 
     began = time.perf_counter()
     settings = request.sampling
-    caps = model.capabilities
     base = request.base()
     header = _header(model, base, settings.style)
-    strategy = caps.strategy
     targets = request.targets(base)
-    windows = plan_windows(targets, base.bars, strategy, isinstance(request, NewRequest))
+    windows = plan(targets, base.bars, isinstance(request, NewRequest), revise=not settings.quick)
     scores = [base.copy() for _ in range(settings.candidates)]
     relaxed = [0] * settings.candidates
+    surprise = [[0.0, 0] for _ in range(settings.candidates)]   # the model's -log-likelihood, words drawn
     generator = torch.Generator().manual_seed(int(settings.seed))
     expected = sum(_WORDS_PER_CELL * len(w.targets) + 12 for w in windows)
     words = steps_before = 0
-    written: list[tuple[Voice, Note]] = []   # the first candidate's notes of finished windows
+    written: set[Cell] = set()   # cells of the first candidate already written
     with torch.inference_mode():
         for window in windows:
-            rows, fitted = zip(*(_fitted_row(model, score, window, header, strategy, settings.strict)
-                                 for score in scores))
+            rows, fitted = zip(*(_fitted_row(model, score, window, header, settings.strict) for score in scores))
             offset = fitted[0].start * base.steps_per_bar
+            shown = [(v, n) for v, b in sorted(written - window.targets) for n in scores[0].notes_in_cell(v, b)]
             report = _progress_relay(progress, steps_before, expected)
             steps = sample(model, list(rows), settings, generator, expected=expected - steps_before, progress=report,
                            cancelled=cancelled,
-                           on_notes=lambda ns: (*written, *((v, n.with_(start=n.start + offset)) for v, n in ns)))
+                           on_notes=lambda ns: (*shown, *((v, n.with_(start=n.start + offset)) for v, n in ns)))
             steps_before += steps
             for c, (score, row, win) in enumerate(zip(scores, rows, fitted)):
                 _splice(score, win, row.prompt + row.words)
                 relaxed[c] += row.relaxed
+                surprise[c][0] -= row.log_likelihood
+                surprise[c][1] += row.drawn
                 words += len(row.words)
-            written += [(v, n) for v, b in sorted(window.targets) for n in scores[0].notes_in_cell(v, b)]
+            written |= window.targets
     region = (min(b for _, b in targets) * base.steps_per_bar, (max(b for _, b in targets) + 1) * base.steps_per_bar)
-    candidates = [Candidate(score=s, cells=targets, vl_score=candidate_score(s, region), relaxed_notes=n)
-                  for s, n in zip(scores, relaxed)]
+    candidates = []
+    for s, n, (nll, drawn) in zip(scores, relaxed, surprise):
+        verdict = judge(s, region, surprise=nll / max(1, drawn))
+        candidates.append(Candidate(score=s, cells=targets, vl_score=verdict.badness, relaxed_notes=n,
+                                    flaws=verdict.describe()))
     candidates.sort(key=lambda c: c.vl_score)
     if progress is not None:
-        progress(Progress(words=steps_before, expected=steps_before, notes=tuple(written)))
-    return GenerationResult(candidates=tuple(candidates), strategy=strategy, seconds=time.perf_counter() - began,
+        shown = tuple((v, n) for v, b in sorted(targets) for n in scores[0].notes_in_cell(v, b))
+        progress(Progress(words=steps_before, expected=steps_before, notes=shown))
+    return GenerationResult(candidates=tuple(candidates), strategy=STRATEGY, seconds=time.perf_counter() - began,
                             words=words)
 
 
@@ -141,11 +165,11 @@ def _header(model: ChoraleModel, score: Score, style: str) -> Header:
     return Header(style=style, meter=score.meter if caps.meters else None, key=score.key if caps.keys else None)
 
 
-def _fitted_row(model: ChoraleModel, score: Score, window: Window, header: Header, strategy: str,
+def _fitted_row(model: ChoraleModel, score: Score, window: Window, header: Header,
                 strict: bool) -> tuple[Row, Window]:
     """The row of ``window``, with context bars dropped (the farther side first) until it fits the model."""
     while True:
-        row = _row(model, score, window, header, strategy, strict)
+        row = _row(model, score, window, header, strict)
         budget = len(row.prompt) + _WORDS_PER_CELL * len(window.targets) + sum(map(len, row.forced_bars.values()))
         if budget <= model.capabilities.context:
             return row, window
@@ -161,7 +185,7 @@ def _fitted_row(model: ChoraleModel, score: Score, window: Window, header: Heade
             window = Window(window.start, window.bars - 1, window.targets)
 
 
-def _row(model: ChoraleModel, score: Score, window: Window, header: Header, strategy: str, strict: bool) -> Row:
+def _row(model: ChoraleModel, score: Score, window: Window, header: Header, strict: bool) -> Row:
     """The prompt, grammar state and forced bars of one candidate in one window."""
     caps = model.capabilities
     spb = score.steps_per_bar
@@ -169,33 +193,26 @@ def _row(model: ChoraleModel, score: Score, window: Window, header: Header, stra
     steps = tuple(d for d in V.SEED_STEPS if d in caps.steps)
     written_voices = [v for v in WRITING_ORDER if any((v, b) in window.targets
                                                       for b in range(window.start, window.start + window.bars))]
-    infill = strategy == "infill" and not window.free
-    if infill:
-        order = WRITING_ORDER
-        prompt = encode_window(score, window.start, window.bars, order, header=header, steps=steps,
-                               fill_cells=window.targets, with_fills=False)
-        forced: dict[tuple[Voice, int], list[str]] = {}
-    else:
-        order = tuple(v for v in WRITING_ORDER if v not in written_voices) + tuple(written_voices)
-        prompt = header.words()
-        forced = {}
-        for v in order:
-            bars = {b: [V.BAR_START, *bar_words(score.notes_in_cell(v, window.start + b), (window.start + b) * spb,
-                                                spb, steps, v), V.BAR_END]
-                    for b in range(window.bars) if (v, window.start + b) not in window.targets}
-            if v in written_voices:
-                forced.update({(v, b): words for b, words in bars.items()})
-            else:
-                prompt += [V.TRACK_START, f"INST={V.INST_OF_VOICE[v]}",
-                           *(w for b in range(window.bars) for w in bars[b]), V.TRACK_END]
+    order = tuple(v for v in WRITING_ORDER if v not in written_voices) + tuple(written_voices)
+    prompt = header.words()
+    forced: dict[tuple[Voice, int], list[str]] = {}
+    for v in order:
+        bars = {b: [V.BAR_START, *bar_words(score.notes_in_cell(v, window.start + b), (window.start + b) * spb,
+                                            spb, steps, v), V.BAR_END]
+                for b in range(window.bars) if (v, window.start + b) not in window.targets}
+        if v in written_voices:
+            forced.update({(v, b): words for b, words in bars.items()})
+        else:
+            prompt += [V.TRACK_START, f"INST={V.INST_OF_VOICE[v]}",
+                       *(w for b in range(window.bars) for w in bars[b]), V.TRACK_END]
     config = G.GrammarConfig(steps_per_bar=spb, bars=window.bars, steps=steps,
                              ranges=G.ranges_of(score.ranges), order=order, header=tuple(header.words()),
-                             allow_fill=infill, vocab=model.words)
+                             allow_fill=False, vocab=model.words)
     state = G.start(config)
     for w in prompt:
         state.force(w)
-    guard = VoiceLeading(score, window.start, window.bars, window.targets) if strict else None
-    return Row(prompt=prompt, state=state, forced_bars=forced, guard=guard)
+    guard = VoiceLeading(score, window.start, window.bars, window.targets)
+    return Row(prompt=prompt, state=state, forced_bars=forced, guard=guard, strict=strict)
 
 
 def _splice(score: Score, window: Window, words: list[str]) -> None:

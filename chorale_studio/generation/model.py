@@ -39,8 +39,9 @@ class Capabilities:
 
     @property
     def strategy(self) -> str:
-        """How requests are answered: "infill" (MMM sections) or "prefix" (target voices written last)."""
-        return "infill" if self.fill else "prefix"
+        """How requests are answered: "prefix" (the voices to write placed last, then revised) for every
+        model; fill words are not used any more (see ``generation.engine``)."""
+        return "prefix"
 
 
 def _threads() -> int:
@@ -247,6 +248,22 @@ class Decoder:
         self.next_pos += 1
         return logits
 
+    def extend(self, ids):
+        """Append several known words per row at once (a LongTensor [rows, k]: forced bars); logits of the last."""
+        import torch
+
+        k = ids.shape[1]
+        if k == 1:
+            return self.step(ids[:, 0])
+        if self.length + k > self.capacity:
+            raise ValueError("no room left in the decoder for the forced words")
+        if self.padded:
+            self.valid[:, self.length:self.length + k] = True
+        pos = self.next_pos.unsqueeze(1) + torch.arange(k).unsqueeze(0)
+        logits = self._forward(ids, pos, self.length, self.rows)
+        self.next_pos += k
+        return logits
+
     def _forward(self, ids, pos, start: int, rows: int):
         import torch
         import torch.nn.functional as F
@@ -293,17 +310,24 @@ class Decoder:
         return last @ w.lm_head_t
 
     def _attend_split(self, layer: int, qkv, own: int, scale: float):
-        """One query per row against the shared prompt (one product for all rows) and the row's own words."""
+        """The rows' queries against the shared prompt (one product for all rows) and the row's own words."""
         import torch
 
-        q = qkv[0]                                        # [rows, heads, 1, dim]
+        q = qkv[0]                                        # [rows, heads, t, dim]
+        t = q.shape[2]
         ok, ov = self.own_keys[layer], self.own_values[layer]
-        ok[:, :, own] = qkv[1][:, :, 0]
-        ov[:, :, own] = qkv[2][:, :, 0]
+        ok[:, :, own:own + t] = qkv[1]
+        ov[:, :, own:own + t] = qkv[2]
         pk, pv = self.keys[layer], self.values[layer]     # [1, heads, prompt, dim]
-        shared = torch.matmul(q.transpose(0, 2), pk.transpose(-1, -2)).transpose(0, 2)
-        mine = torch.matmul(q, ok[:, :, :own + 1].transpose(-1, -2))
-        weights = torch.cat((shared, mine), dim=-1).mul_(scale).softmax(dim=-1)
         p = self.prefix
-        return (torch.matmul(weights[..., :p].transpose(0, 2), pv).transpose(0, 2)
-                + torch.matmul(weights[..., p:], ov[:, :, :own + 1]))
+        if t == 1:
+            shared = torch.matmul(q.transpose(0, 2), pk.transpose(-1, -2)).transpose(0, 2)
+            mine = torch.matmul(q, ok[:, :, :own + 1].transpose(-1, -2))
+            weights = torch.cat((shared, mine), dim=-1).mul_(scale).softmax(dim=-1)
+            return (torch.matmul(weights[..., :p].transpose(0, 2), pv).transpose(0, 2)
+                    + torch.matmul(weights[..., p:], ov[:, :, :own + 1]))
+        shared = torch.matmul(q, pk.transpose(-1, -2))   # forced words: several queries per row
+        mine = torch.matmul(q, ok[:, :, :own + t].transpose(-1, -2))
+        mine.masked_fill_(~torch.ones(t, own + t, dtype=torch.bool).tril(own), float("-inf"))
+        weights = torch.cat((shared, mine), dim=-1).mul_(scale).softmax(dim=-1)
+        return torch.matmul(weights[..., :p], pv) + torch.matmul(weights[..., p:], ov[:, :, :own + t])

@@ -33,7 +33,8 @@ CANDIDATES_RANGE = (1, 16)
 
 @dataclass(frozen=True)
 class Sampling:
-    """How to draw words: temperature, top-k (0: off), top-p (1: off), seed, candidates, strict rules, style."""
+    """How to draw words: temperature, top-k (0: off), top-p (1: off), seed, candidates, strict rules, style,
+    and whether to skip the revision pass (quick)."""
 
     temperature: float = 1.0
     top_k: int = 0
@@ -42,6 +43,7 @@ class Sampling:
     candidates: int = 1
     strict: bool = True
     style: str = "JSFAKES"
+    quick: bool = False      # the draft only: no revision pass (about half the time)
 
     def __post_init__(self) -> None:
         lo, hi = TEMPERATURE_RANGE
@@ -196,13 +198,14 @@ class Candidate:
 
     score: Score
     cells: frozenset[Cell]
-    vl_score: float          # voice-leading badness (analysis.candidate_score): lower is better
+    vl_score: float          # badness as a musician hears it (analysis.judge): lower is better
     relaxed_notes: int       # notes for which the strict rules had to be relaxed
+    flaws: str = ""          # what makes up the badness, in words: "2 incomplete chords, 1 parallel fifth"
 
 
 @dataclass(frozen=True)
 class GenerationResult:
     candidates: tuple[Candidate, ...]   # best first
-    strategy: str                       # "infill" (MMM fill sections) or "prefix" (target voices written last)
+    strategy: str                       # "prefix": the voices to write placed last, then revised
     seconds: float
     words: int                          # words sampled, all candidates together

@@ -17,12 +17,23 @@ after and both change pitch; two octave leaps keep the interval and are not para
 """
 from __future__ import annotations
 
+import functools
 from typing import Iterable
 
+from ..analysis.texture import COMPLETE
 from ..score import Score, Voice
 
 REST = -1
 UNKNOWN = None
+
+#: Every complete triad and seventh chord as a set of pitch classes, in all twelve transpositions.
+_CHORDS: tuple[frozenset[int], ...] = tuple({frozenset((r + i) % 12 for i in t) for t in COMPLETE for r in range(12)})
+
+
+@functools.lru_cache(maxsize=4096)
+def completes(pitch_classes: frozenset[int], missing: int) -> bool:
+    """Can these pitch classes, with at most ``missing`` more, make a complete triad or seventh chord?"""
+    return any(pitch_classes <= c and len(c - pitch_classes) <= missing for c in _CHORDS)
 
 
 class VoiceLeading:
@@ -31,6 +42,7 @@ class VoiceLeading:
     def __init__(self, score: Score, start_bar: int, bars: int, unknown: Iterable[tuple[Voice, int]]):
         spb = score.steps_per_bar
         self.spb = spb
+        self.beat = score.meter.steps_per_beat
         self.origin = start_bar * spb - 1          # step -1 of the window is line index 0
         length = bars * spb + 2                     # one step before the window, one after
         unknown = set(unknown)
@@ -79,6 +91,42 @@ class VoiceLeading:
                     banned.add(p)
         return banned
 
+    def chord_bias(self, voice: Voice, step: int, candidates: Iterable[int], chord: float,
+                   unison: float) -> dict[int, float]:
+        """Penalties (to add to the model's logits) for pitches that ``voice`` may start on a beat.
+
+        On a beat where every other voice sings or is still to be written, a pitch whose chord can
+        no longer become a complete triad or seventh chord costs ``chord``, and a pitch another
+        voice already sings costs ``unison``.  A small model left alone doubles voices into bare
+        fifths and unisons; a composer fills the chord.
+        """
+        if step % self.beat:
+            return {}
+        i = step + 1
+        known: list[int] = []
+        missing = 0
+        for other in Voice:
+            if other == voice:
+                continue
+            q = self.lines[other][i]
+            if q is None:
+                missing += 1
+            elif q == REST:
+                return {}
+            else:
+                known.append(q)
+        if not known:
+            return {}
+        pcs = frozenset(q % 12 for q in known)
+        out: dict[int, float] = {}
+        for p in candidates:
+            cost = 0.0 if completes(pcs | {p % 12}, missing) else chord
+            if p in known:
+                cost += unison
+            if cost:
+                out[p] = -cost
+        return out
+
     def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int]) -> set[int]:
         """Lengths of the stretch [step, step + d) of a note of ``pitch`` that would break a rule."""
         banned: set[int] = set()
@@ -119,8 +167,11 @@ class VoiceLeading:
 
 
 def _parallel(a1: int, a2: int, b1: int, b2: int) -> bool:
-    """Voice a moves a1 → a2 while voice b moves b1 → b2: parallel fifths or octaves?"""
-    if a1 == a2 or b1 == b2 or (a2 > a1) != (b2 > b1):
+    """Voice a moves a1 → a2 while voice b moves b1 → b2: parallel or contrary fifths or octaves?
+
+    Contrary motion from a fifth (octave) into a fifth (octave) is the same fault heard through
+    other registers, so it is banned as well."""
+    if a1 == a2 or b1 == b2:
         return False
     if (a2 - a1) % 12 == 0 and (b2 - b1) % 12 == 0:
         return False

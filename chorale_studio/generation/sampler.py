@@ -23,6 +23,10 @@ Cancelled = Callable[[], bool]
 
 _ON, _OFF, _TD = 1, 2, 3
 PROGRESS_EVERY = 8  # steps between progress reports
+#: Logit penalties on a beat for a pitch that leaves the chord incomplete, and for a unison
+#: (``VoiceLeading.chord_bias``); chosen with benchmarks/quality.py.
+CHORD_PENALTY = 2.0
+UNISON_PENALTY = 1.0
 
 
 @dataclass
@@ -32,10 +36,13 @@ class Row:
     prompt: list[str]
     state: G.GrammarState                               # the grammar after the prompt
     forced_bars: dict[tuple[Voice, int], list[str]] = field(default_factory=dict)  # window bar → its words
-    guard: VoiceLeading | None = None                   # strict voice leading, or None
+    guard: VoiceLeading | None = None                   # what every voice sings, as far as it is known
+    strict: bool = False                                # ban crossings and parallels (guard needed)
     words: list[str] = field(default_factory=list)     # written after the prompt
     notes: list[tuple[Voice, Note]] = field(default_factory=list)  # sampled notes, window steps
     relaxed: int = 0
+    log_likelihood: float = 0.0                         # of the drawn words, by the model alone (temperature 1)
+    drawn: int = 0
     _queue: list[str] = field(default_factory=list)
     _open: tuple[int, int] | None = None                # (pitch, start step) of a sampled note
     _open_relaxed: bool = False
@@ -103,37 +110,64 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
     while True:
         if cancelled is not None and cancelled():
             raise GenerationCancelled()
+        for row in rows:
+            _queue_forced_bar(row)
+        active = [row for row in rows if not row.state.done]
+        run = min((len(row._queue) for row in active), default=0)
+        if run >= 2:   # every row is inside a kept bar: read its words in one pass
+            if decoder.room < run:
+                raise GenerationError("the music is too dense for the model's context; select fewer bars")
+            block = torch.full((len(rows), run), pad, dtype=torch.long)
+            for r, row in enumerate(rows):
+                if row.state.done:
+                    continue
+                for k in range(run):
+                    w = row._queue.pop()
+                    row.state.force(w)
+                    row.words.append(w)
+                    block[r, k] = ids_of[w]
+            logits = decoder.extend(block)
+            steps += run
+            continue
         chosen: list[str | None] = [None] * len(rows)
         kept = [False] * len(rows)      # the word is the composer's, from a forced bar
         draw: list[int] = []
         draw_masks = []
         bans: list[tuple[int, list[int]]] = []
+        boosts: list[tuple[int, list[int], list[float]]] = []
         for r, row in enumerate(rows):
             st = row.state
             if st.done:
                 continue
-            if not row._queue and st.phase == G.BAR_OR_TRACK_END and st.bars_done != st.track_bars:
-                row._queue = list(reversed(row.forced_bars.get((st.tracks[-1], st.bars_done), ())))
             if row._queue:
                 chosen[r], kept[r] = row._queue.pop(), True
                 continue
             allowed = st.allowed()
-            banned = _strict_bans(row, allowed, kinds) if row.guard is not None and st.phase == G.BAR else ()
+            banned = _strict_bans(row, allowed, kinds) if row.strict and st.phase == G.BAR else ()
             if len(allowed) == 1:   # (a lone word that breaks a rule has just been relaxed and counted)
                 chosen[r] = next(iter(allowed))
                 continue
             if banned:
                 bans.append((len(draw), [ids_of[w] for w in banned]))
+            if row.guard is not None and st.phase == G.BAR and st.open_pitch is None:
+                bias = _chord_bias(row, allowed, banned, kinds)
+                if bias:
+                    boosts.append((len(draw), [ids_of[w] for w in bias], list(bias.values())))
             draw.append(r)
             draw_masks.append(masks.get(st))
         if draw:
             x = logits[draw] * inv_temp + torch.stack(draw_masks)
             for j, banned_ids in bans:
                 x[j, banned_ids] = float("-inf")
+            for j, ids, values in boosts:
+                x[j, ids] += torch.tensor(values)
             x = _truncate(x, settings.top_k, settings.top_p)
-            picks = torch.multinomial(torch.softmax(x, dim=-1), 1, generator=generator).view(-1).tolist()
-            for r, i in zip(draw, picks):
+            picks = torch.multinomial(torch.softmax(x, dim=-1), 1, generator=generator).view(-1)
+            own = torch.log_softmax(logits[draw], dim=-1).gather(1, picks.unsqueeze(1)).view(-1).tolist()
+            for r, i, lp in zip(draw, picks.tolist(), own):
                 chosen[r] = words_of[i]
+                rows[r].log_likelihood += lp
+                rows[r].drawn += 1
         if all(w is None for w in chosen):
             break
         for r, (row, w) in enumerate(zip(rows, chosen)):
@@ -160,6 +194,13 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
     return steps
 
 
+def _queue_forced_bar(row: Row) -> None:
+    """At the start of a bar that must stay, queue its words (last word first)."""
+    st = row.state
+    if not row._queue and st.phase == G.BAR_OR_TRACK_END and st.bars_done != st.track_bars:
+        row._queue = list(reversed(row.forced_bars.get((st.tracks[-1], st.bars_done), ())))
+
+
 def _strict_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
     """Words the voice-leading rules forbid here; empty when they would leave no choice (then relaxed)."""
     st = row.state
@@ -183,6 +224,17 @@ def _strict_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
         row.relaxed += 1
         return []
     return [lengths[d] for d in banned]
+
+
+def _chord_bias(row: Row, allowed: frozenset[str], banned, kinds) -> dict[str, float]:
+    """Logit penalties for the pitches a beat's chord would not want (see ``VoiceLeading.chord_bias``)."""
+    st = row.state
+    out = set(banned)
+    pitches = {kinds[w][1]: w for w in allowed if w not in out and kinds.get(w, (0,))[0] == _ON}
+    if not pitches:
+        return {}
+    bias = row.guard.chord_bias(st.voice, st.step, pitches, CHORD_PENALTY, UNISON_PENALTY)
+    return {pitches[p]: b for p, b in bias.items()}
 
 
 def _observe(row: Row, word: str, kinds) -> None:
