@@ -4,8 +4,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from chorale_studio.errors import TokenError
 from chorale_studio.paths import default_model_dir
 from chorale_studio.tokens.decode import decode_words
