@@ -5,7 +5,7 @@ For N chorales of the test split (pieces no model of ours was trained on; JS Fak
 - *new* (8 bars, JS Fakes style and Bach style, in the piece's key and meter),
 - *fill* bars 3–6 in all voices, and one inner voice alone (tenor, or alto for every other piece),
 - *harmonize* alto, tenor and bass under the soprano of bars 1–8,
-- *continue* 4 bars after bars 1–8,
+- *continue* 4 bars after bars 1–8 (pieces of at least 12 bars, to compare with their bars 9–12),
 
 and prints, next to the same figures for the test split's own bars: unison and crossing shares,
 complete triads/sevenths on the beats, the distance between chord-type distributions (and between
@@ -76,6 +76,8 @@ def run(model: ChoraleModel, pieces, modes, sampling: Sampling, log=print) -> di
         gen, ref = Texture(), Texture()
         seconds = []
         for i, p in enumerate(pieces):
+            if mode == "continue" and p.score.bars < 12:
+                continue   # no bars 9–12 to compare with
             request, (lo, hi) = _request(mode, p.score, i, replace(sampling, seed=sampling.seed + i))
             spb = p.score.steps_per_bar
             began = time.perf_counter()
@@ -86,7 +88,7 @@ def run(model: ChoraleModel, pieces, modes, sampling: Sampling, log=print) -> di
             gen.add(texture(best, lo * spb, hi * spb, voices))
             if mode.startswith("new"):
                 ref.add(texture(p.score))
-            elif p.score.bars >= hi:
+            else:
                 ref.add(texture(p.score, lo * spb, hi * spb, voices))
         g, r = gen.figures(), ref.figures()
         row = {
@@ -134,6 +136,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-strict", action="store_true", help="strict voice leading off")
     ap.add_argument("--quick", action="store_true", help="the quick setting (no revision passes)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--temperature", type=float, default=None, help="default: Sampling's default")
+    ap.add_argument("--top-p", type=float, default=None, help="default: Sampling's default")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--max-unison", type=float, default=None,
                     help="exit 1 when a mode's unison share is above this (for CI)")
@@ -143,16 +147,19 @@ def main(argv=None) -> int:
     if unknown:
         ap.error(f"unknown modes {unknown}; choose from {', '.join(MODES)}")
     model = ChoraleModel.load(Path(args.model) if args.model else default_model_dir())
-    sampling = Sampling(seed=args.seed, strict=not args.no_strict, **({"quick": True} if args.quick else {}))
+    chosen = {k: v for k, v in (("temperature", args.temperature), ("top_p", args.top_p)) if v is not None}
+    sampling = Sampling(seed=args.seed, strict=not args.no_strict, quick=args.quick, **chosen)
     pieces = test_pieces(args.pieces)
     log = (lambda s: print(s, file=sys.stderr)) if args.json else print
     if not args.json:
         print(f"{len(pieces)} test-split chorales, model {model.folder}, strict {'off' if args.no_strict else 'on'}"
-              f"{', quick' if args.quick else ''}; figures: generated (test split's same bars)")
+              f"{', quick' if args.quick else ''}, temperature {sampling.temperature}, top-p {sampling.top_p}; "
+              "figures: generated (test split's same bars)")
         print(HEAD)
     out = run(model, pieces, modes, sampling, log=log)
     out["model"] = str(model.folder)
-    out["strict"] = not args.no_strict
+    out["settings"] = {"strict": sampling.strict, "quick": sampling.quick, "temperature": sampling.temperature,
+                       "top_p": sampling.top_p}
     if args.json:
         print(json.dumps(out, indent=1))
     else:

@@ -136,7 +136,9 @@ def test_stepping_through_candidates_previews_and_plays_each_and_discard_keeps_t
     assert scores == sorted(scores), "the best candidate comes first"
     previews = []
     for _ in range(3):
-        assert f"{g.candidates()[browser.current].vl_score:.1f}" in browser.detail.text()
+        shown = g.candidates()[browser.current]
+        assert f"{shown.vl_score:.1f}" in browser.detail.text()
+        assert shown.flaws and shown.flaws in browser.detail.text(), "what is heard, in words"
         previews.append(window.roll.ghost_notes)
         g.act_next.trigger()
     assert browser.current == 0, "next wraps around after C"
@@ -182,7 +184,7 @@ def test_a_folder_that_is_not_a_model_is_refused_with_its_reason_and_a_good_one_
     assert g.chooser.folder == model_dir
     g.load_model(str(model_dir))
     qtbot.waitUntil(lambda: g.chooser.capabilities is not None, timeout=TIMEOUT_MS)
-    assert "infill" in g.chooser.info_label.text()
+    assert "prefix" in g.chooser.info_label.text()
     assert app_settings().value(SETTINGS_KEY) == str(model_dir)
 
 

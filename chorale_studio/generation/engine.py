@@ -27,7 +27,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from ..analysis import judge
-from ..score import Cell, Note, Score, Voice
+from ..score import Cell, Score, Voice
 from ..tokens import grammar as G
 from ..tokens import vocab as V
 from ..tokens.decode import decode_words

@@ -14,15 +14,9 @@ def letter(index: int) -> str:
     return chr(ord("A") + index)
 
 
-def verdict(vl_score: float) -> str:
-    """A word for the voice-leading badness (0 is flawless, lower is better)."""
-    if vl_score == 0:
-        return "clean"
-    return "few flaws" if vl_score < 15 else "some flaws" if vl_score < 40 else "many flaws"
-
-
 class CandidateBrowser(QWidget):
-    """A/B/C… buttons, previous/next, the chosen one's voice-leading score, Hear, Accept and Discard."""
+    """A/B/C… buttons, previous/next, what is heard in the chosen one ("2 incomplete chords, 1 parallel
+    fifth") and its badness, Hear, Accept and Discard."""
 
     currentChanged = Signal(int)
     hearRequested = Signal(int)
@@ -81,7 +75,7 @@ class CandidateBrowser(QWidget):
             b.setText(letter(i))
             b.setCheckable(True)
             b.setToolButtonStyle(Qt.ToolButtonTextOnly)
-            b.setToolTip(f"Candidate {letter(i)}: voice-leading badness {c.vl_score:.1f} ({verdict(c.vl_score)})")
+            b.setToolTip(f"Candidate {letter(i)}: {c.flaws or 'not judged'} (badness {c.vl_score:.1f})")
             b.setMinimumWidth(30)
             b.clicked.connect(lambda _c=False, i=i: self.choose(i))
             self.letters_grid.addWidget(b, 0, i)
@@ -105,8 +99,8 @@ class CandidateBrowser(QWidget):
                                                                         else ""))
         relaxed = (f"; {c.relaxed_notes} note{'s' if c.relaxed_notes != 1 else ''} broke a strict rule "
                    "because nothing else fitted" if c.relaxed_notes else "")
-        self.detail.setText(f"Voice-leading badness <b>{c.vl_score:.1f}</b> ({verdict(c.vl_score)}; lower is better)"
-                            f"{relaxed}.")
+        self.detail.setText(f"Heard: <b>{c.flaws or 'not judged'}</b>. Badness {c.vl_score:.1f} (lower is better; "
+                            f"it also counts how surprised the model was){relaxed}.")
         self.prev_button.setEnabled(n > 1)
         self.next_button.setEnabled(n > 1)
         if changed:

@@ -15,12 +15,11 @@ from ..paths import default_model_dir
 
 SETTINGS_KEY = "generation/modelFolder"
 STYLE_NAMES = {"JSFAKES": "JS Fakes", "BACH": "Bach"}
-STRATEGY_NAMES = {"infill": "infill (fills any cells, hearing both sides)",
-                  "prefix": "prefix (writes voices last, 4-bar windows)"}
+STRATEGY_NAMES = {"prefix": "prefix (writes the chosen voices after the others, then revises each voice)"}
 
 
 def describe_capabilities(caps) -> str:
-    """'Strategy: infill … · styles: JS Fakes, Bach · meters: 4/4, 3/4' for the model's tooltip and label."""
+    """'Strategy: prefix … · styles: JS Fakes, Bach · meters: 4/4, 3/4' for the model's tooltip and label."""
     styles = ", ".join(STYLE_NAMES.get(s, s) for s in caps.styles) or "none"
     meters = ", ".join(caps.meters) or "4/4"
     return f"Strategy: {STRATEGY_NAMES.get(caps.strategy, caps.strategy)}\nStyles: {styles} · meters: {meters}"
