@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 def _add_convert(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="a .mid/.midi, .musicxml/.xml/.mxl, .chorale or .txt file")
     p.add_argument("output", help="the file to write; its extension picks the format")
+    p.add_argument("--transpose", type=int, default=0, metavar="SEMITONES",
+                   help="move every note (and the key) by this many semitones, e.g. 5 or -2")
 
 
 def _add_tokens(p: argparse.ArgumentParser) -> None:
@@ -44,6 +46,10 @@ def _add_generate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", choices=["new", "continue", "fill", "harmonize"], default="new")
     p.add_argument("--bars", help="bar range A:B (0-based, B exclusive); for new: the number of bars")
     p.add_argument("--voices", help="voices to write, e.g. A,T,B")
+    p.add_argument("--key", help='for new: the key, e.g. "D major" or "B minor" (default C major)')
+    p.add_argument("--meter", choices=["4/4", "3/4"], help="for new: the meter (default 4/4)")
+    p.add_argument("--cadence", action="store_true",
+                   help="for new and continue: end on the tonic in root position, after the dominant")
     p.add_argument("-o", "--output", required=True)
     _add_sampling(p)
 

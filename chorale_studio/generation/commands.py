@@ -5,7 +5,7 @@ import argparse
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from ..score import Voice, parse_bar_range
+from ..score import Key, Meter, Voice, parse_bar_range
 from .requests import (ContinueRequest, FillRequest, GenerationError, HarmonizeRequest, NewRequest, Request,
                        Sampling)
 
@@ -21,14 +21,19 @@ def _request(args: argparse.Namespace, sampling: Sampling) -> Request:
             bars = int(args.bars) if args.bars else 8
         except ValueError:
             raise GenerationError(f"for a new piece --bars is the number of bars, not {args.bars!r}") from None
-        return NewRequest(bars=bars, sampling=sampling)
+        return NewRequest(bars=bars, key=Key.parse(args.key) if args.key else Key(),
+                          meter=Meter.parse(args.meter or "4/4"), sampling=sampling, cadence=args.cadence)
+    if args.key or args.meter:
+        raise GenerationError(f"--key and --meter are for a new piece; --mode {args.mode} keeps the piece's own")
     if not args.input:
         raise GenerationError(f"--mode {args.mode} needs --input, the piece to work on")
     from ..io.files import load_any
 
     score = load_any(args.input).score
     if args.mode == "continue":
-        return ContinueRequest(score, sampling=sampling)
+        return ContinueRequest(score, sampling=sampling, cadence=args.cadence)
+    if args.cadence:
+        raise GenerationError("--cadence is for --mode new and --mode continue")
     voices = tuple(Voice.parse_list(args.voices)) if args.voices else tuple(Voice)
     start, end = _bar_range(args.bars, score.bars)
     if args.mode == "fill":

@@ -32,6 +32,7 @@ from ..tokens import grammar as G
 from ..tokens import vocab as V
 from ..tokens.decode import decode_words
 from ..tokens.encode import Header, bar_words
+from .cadence import Cadence
 from .model import ChoraleModel
 from .requests import (Candidate, GenerationError, GenerationResult, NewRequest, Progress, Request)
 from .rules import VoiceLeading
@@ -108,6 +109,7 @@ def generate(model: ChoraleModel, request: Request, *, progress: ProgressCallbac
     header = _header(model, base, settings.style)
     targets = request.targets(base)
     windows = plan(targets, base.bars, isinstance(request, NewRequest), revise=not settings.quick)
+    cadence = getattr(request, "cadence", False)   # New and Continue may end with one
     scores = [base.copy() for _ in range(settings.candidates)]
     relaxed = [0] * settings.candidates
     surprise = [[0.0, 0] for _ in range(settings.candidates)]   # the model's -log-likelihood, words drawn
@@ -117,7 +119,8 @@ def generate(model: ChoraleModel, request: Request, *, progress: ProgressCallbac
     written: set[Cell] = set()   # cells of the first candidate already written
     with torch.inference_mode():
         for window in windows:
-            rows, fitted = zip(*(_fitted_row(model, score, window, header, settings.strict) for score in scores))
+            rows, fitted = zip(*(_fitted_row(model, score, window, header, settings.strict, cadence)
+                                 for score in scores))
             offset = fitted[0].start * base.steps_per_bar
             shown = [(v, n) for v, b in sorted(written - window.targets) for n in scores[0].notes_in_cell(v, b)]
             report = _progress_relay(progress, steps_before, expected)
@@ -166,10 +169,10 @@ def _header(model: ChoraleModel, score: Score, style: str) -> Header:
 
 
 def _fitted_row(model: ChoraleModel, score: Score, window: Window, header: Header,
-                strict: bool) -> tuple[Row, Window]:
+                strict: bool, cadence: bool = False) -> tuple[Row, Window]:
     """The row of ``window``, with context bars dropped (the farther side first) until it fits the model."""
     while True:
-        row = _row(model, score, window, header, strict)
+        row = _row(model, score, window, header, strict, cadence)
         budget = len(row.prompt) + _WORDS_PER_CELL * len(window.targets) + sum(map(len, row.forced_bars.values()))
         if budget <= model.capabilities.context:
             return row, window
@@ -185,8 +188,10 @@ def _fitted_row(model: ChoraleModel, score: Score, window: Window, header: Heade
             window = Window(window.start, window.bars - 1, window.targets)
 
 
-def _row(model: ChoraleModel, score: Score, window: Window, header: Header, strict: bool) -> Row:
-    """The prompt, grammar state and forced bars of one candidate in one window."""
+def _row(model: ChoraleModel, score: Score, window: Window, header: Header, strict: bool,
+         cadence: bool = False) -> Row:
+    """The prompt, grammar state and forced bars of one candidate in one window; a window that writes the
+    piece's last bar ends with a cadence when asked (``cadence.py``)."""
     caps = model.capabilities
     spb = score.steps_per_bar
     # The seed's step values only, as the training corpus writes them (a 5 is 4 + 1).
@@ -212,7 +217,9 @@ def _row(model: ChoraleModel, score: Score, window: Window, header: Header, stri
     for w in prompt:
         state.force(w)
     guard = VoiceLeading(score, window.start, window.bars, window.targets)
-    return Row(prompt=prompt, state=state, forced_bars=forced, guard=guard, strict=strict)
+    ending = (Cadence(score.key, score.meter, window.bars)
+              if cadence and window.start + window.bars == score.bars else None)
+    return Row(prompt=prompt, state=state, forced_bars=forced, guard=guard, strict=strict, cadence=ending)
 
 
 def _splice(score: Score, window: Window, words: list[str]) -> None:

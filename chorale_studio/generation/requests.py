@@ -91,6 +91,7 @@ class NewRequest:
     key: Key = field(default_factory=Key)
     tempo: float = 90.0
     sampling: Sampling = field(default_factory=Sampling)
+    cadence: bool = False    # end on the tonic in root position, after the dominant
 
     def __post_init__(self) -> None:
         if not isinstance(self.bars, int) or not 4 <= self.bars <= Score.MAX_BARS:
@@ -110,6 +111,7 @@ class ContinueRequest:
     score: Score
     bars: int = 4
     sampling: Sampling = field(default_factory=Sampling)
+    cadence: bool = False    # end on the tonic in root position, after the dominant
 
     def __post_init__(self) -> None:
         _snapshot(self, self.score)

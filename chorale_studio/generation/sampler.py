@@ -14,6 +14,7 @@ from typing import Callable
 from ..score import Note, Voice
 from ..tokens import grammar as G
 from ..tokens import vocab as V
+from .cadence import Cadence
 from .model import ChoraleModel
 from .requests import GenerationCancelled, GenerationError, Progress, Sampling
 from .rules import VoiceLeading
@@ -38,6 +39,7 @@ class Row:
     forced_bars: dict[tuple[Voice, int], list[str]] = field(default_factory=dict)  # window bar → its words
     guard: VoiceLeading | None = None                   # what every voice sings, as far as it is known
     strict: bool = False                                # ban crossings and parallels (guard needed)
+    cadence: Cadence | None = None                      # end the window with a cadence (guard needed)
     words: list[str] = field(default_factory=list)     # written after the prompt
     notes: list[tuple[Voice, Note]] = field(default_factory=list)  # sampled notes, window steps
     relaxed: int = 0
@@ -143,7 +145,7 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
                 chosen[r], kept[r] = row._queue.pop(), True
                 continue
             allowed = st.allowed()
-            banned = _strict_bans(row, allowed, kinds) if row.strict and st.phase == G.BAR else ()
+            banned = _bans(row, allowed, kinds) if st.phase == G.BAR else ()
             if len(allowed) == 1:   # (a lone word that breaks a rule has just been relaxed and counted)
                 chosen[r] = next(iter(allowed))
                 continue
@@ -199,6 +201,44 @@ def _queue_forced_bar(row: Row) -> None:
     st = row.state
     if not row._queue and st.phase == G.BAR_OR_TRACK_END and st.bars_done != st.track_bars:
         row._queue = list(reversed(row.forced_bars.get((st.tracks[-1], st.bars_done), ())))
+
+
+def _bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
+    """The cadence's bans, then the strict rules' among what the cadence leaves (they give way to it)."""
+    cadence = _cadence_bans(row, allowed, kinds) if row.cadence is not None else []
+    rest = allowed.difference(cadence) if cadence else allowed
+    strict = _strict_bans(row, rest, kinds) if row.strict else []
+    return [*cadence, *strict] if len(strict) < len(rest) else cadence
+
+
+def _cadence_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
+    """Words that would break the cadence (``cadence.py``); empty when they would leave no choice."""
+    st, cadence = row.state, row.cadence
+    voice, step = st.voice, st.step
+    by_kind: dict[int, dict[int, str]] = {_ON: {}, _OFF: {}, _TD: {}}
+    for w in allowed:
+        kind = kinds.get(w)
+        if kind is not None:
+            by_kind[kind[0]][kind[1]] = w
+    if st.open_pitch is None:
+        pitches, rests = by_kind[_ON], by_kind[_TD]
+        sounding = {v: _sounding(row, v, step) for v in Voice}
+        keep = cadence.pitches(voice, step, pitches, sounding) if pitches else None
+        out = [] if not keep else [w for p, w in pitches.items() if p not in keep]
+        if pitches:
+            out += [rests[d] for d in cadence.banned_rests(step, rests)]
+    else:
+        out = [by_kind[_TD][d] for d in cadence.banned_lengths(voice, step, st.open_pitch, by_kind[_TD])]
+        if not cadence.may_end(step):
+            out += by_kind[_OFF].values()
+    return out if len(out) < len(allowed) else []
+
+
+def _sounding(row: Row, voice: Voice, step: int) -> int | None:
+    """What ``voice`` sings at window ``step`` as far as the row knows (None: not written yet; -1: rest)."""
+    if row.guard is None:
+        return None
+    return row.guard.lines[voice][step + 1]
 
 
 def _strict_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:

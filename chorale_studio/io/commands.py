@@ -4,12 +4,18 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..score import edits
 from .files import load_any, save_any
 
 
 def convert(args: argparse.Namespace) -> int:
     """Convert by extension; what the import adjusted is listed on stderr once the output is saved."""
     result = load_any(args.input)
+    if getattr(args, "transpose", 0):
+        result.score = edits.transposed(result.score, args.transpose)
+        out = len(edits.out_of_range(result.score))
+        if out:
+            print(f"{args.input}: {out} note(s) now lie outside their voice's range", file=sys.stderr)
     save_any(result.score, args.output)
     for message in [*result.messages, *result.remarks]:
         print(f"{args.input}: {message}", file=sys.stderr)

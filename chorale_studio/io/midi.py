@@ -25,13 +25,16 @@ from ..errors import FileFormatError
 from ..score.model import STEPS_PER_QUARTER, Key, Meter, Score, ScoreError, Voice
 from .atomic import atomic_write_bytes
 from .common import (ImportResult, RawNote, build_score, check_bar_count, check_size, estimate_key, reading,
-                     voice_count_error)
+                     to_step, voice_count_error)
 
 EXPORT_TICKS_PER_QUARTER = 480
 #: General MIDI program 52 (0-based) is "Choir Aahs".
 DEFAULT_PROGRAM = 52
 EXPORT_VELOCITY = 80
 PERCUSSION_CHANNEL = 9
+
+#: The text of the marker that stands for a phrase end (a fermata) in an exported MIDI file.
+FERMATA_MARKER = "Fermata"
 
 _LETTER_FIFTHS = {"F": -1, "C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5}
 
@@ -72,6 +75,7 @@ def _import(midi: mido.MidiFile, path: Path) -> ImportResult:
     meters: list[tuple[int, int, int]] = []  # (tick, numerator, denominator)
     key: Key | None = None
     title = ""
+    fermatas: list[Fraction] = []
     voices: dict[tuple[int, int], list[RawNote]] = defaultdict(list)
     drums = 0
     for track_no, track in enumerate(midi.tracks):
@@ -86,6 +90,8 @@ def _import(midi: mido.MidiFile, path: Path) -> ImportResult:
                 meters.append((tick, msg.numerator, msg.denominator))
             elif msg.type == "track_name" and track_no == 0 and not title:
                 title = msg.name.strip()
+            elif msg.type == "marker" and msg.text.strip() == FERMATA_MARKER:
+                fermatas.append(Fraction(tick, tpq))
             elif msg.type == "key_signature" and key is None:
                 key = key_from_midi_name(msg.key)
             elif msg.type == "note_on" and msg.velocity > 0:
@@ -123,6 +129,7 @@ def _import(midi: mido.MidiFile, path: Path) -> ImportResult:
         remarks.append(f"the file states no key; {key.name} fits its notes best")
     tempo = mido.tempo2bpm(tempo_us[1]) if tempo_us else 120.0
     score = build_score(found, meter=meter, key=key, tempo=tempo, title=title or path.stem, messages=messages)
+    score.fermatas = {s for s in map(to_step, fermatas) if 0 <= s < score.total_steps}
     return ImportResult(score=score, messages=messages, source=path, remarks=remarks)
 
 
@@ -153,7 +160,11 @@ def midi_bytes(score: Score, programs: Mapping[Voice, int] | None = None) -> byt
     conductor.append(mido.MetaMessage("time_signature", numerator=score.meter.numerator,
                                       denominator=score.meter.denominator, time=0))
     conductor.append(mido.MetaMessage("key_signature", key=key_to_midi_name(score.key), time=0))
-    conductor.append(mido.MetaMessage("end_of_track", time=score.total_steps * ticks))
+    now = 0
+    for step in sorted(score.fermatas):   # phrase ends as markers, which sequencers show on their timeline
+        conductor.append(mido.MetaMessage("marker", text=FERMATA_MARKER, time=step * ticks - now))
+        now = step * ticks
+    conductor.append(mido.MetaMessage("end_of_track", time=score.total_steps * ticks - now))
     midi.tracks.append(conductor)
     for voice in Voice:
         program = (programs or {}).get(voice, DEFAULT_PROGRAM)

@@ -22,14 +22,15 @@ from xml.etree import ElementTree
 from fractions import Fraction
 from pathlib import Path
 
-from music21 import chord, clef, converter, instrument, key, metadata, meter, note, pitch, stream, tempo, tie
+from music21 import (chord, clef, converter, expressions, instrument, key, metadata, meter, note, pitch, stream,
+                     tempo, tie)
 from music21.musicxml import m21ToXml
 
 from ..errors import FileFormatError
 from ..score.model import STEPS_PER_QUARTER, Key, Meter, Score, ScoreError, Voice
 from .atomic import atomic_write_bytes
 from .common import (MAX_FILE_BYTES, ImportResult, RawNote, build_score, check_bar_count, check_size,
-                     estimate_key, key_with_mode, reading, voice_count_error)
+                     estimate_key, key_with_mode, reading, to_step, voice_count_error)
 
 MUSICXML_SUFFIXES = (".musicxml", ".xml", ".mxl")
 
@@ -105,6 +106,7 @@ def score_from_music21(m21: stream.Score) -> ImportResult:
     messages: list[str] = []
     chorale_meter = _meter(m21)
     voices: list[list[RawNote]] = []
+    fermatas: set[Fraction] = set()   # onsets of notes that carry a fermata (phrase ends)
     graces = 0
     for part in parts:
         raw: list[RawNote] = []
@@ -116,6 +118,8 @@ def score_from_music21(m21: stream.Score) -> ImportResult:
             end = onset + Fraction(element.quarterLength)
             pitches = element.pitches if isinstance(element, chord.Chord) else (element.pitch,)
             raw.extend(RawNote(onset, end, p.midi) for p in pitches if 0 <= p.midi <= 127)
+            if any(isinstance(e, expressions.Fermata) for e in element.expressions):
+                fermatas.add(onset)
         raw.sort(key=lambda r: (r.onset, r.pitch))
         voices.append(raw)
     if graces:
@@ -128,9 +132,12 @@ def score_from_music21(m21: stream.Score) -> ImportResult:
     if chorale_key is None:   # as for MIDI: estimate it from the notes and say so
         chorale_key = estimate_key(voices, voices[3][-1].pitch if voices[3] else None)
         remarks.append(f"the file states no key; {chorale_key.name} fits its notes best")
+    pickup = _pickup(parts[0], chorale_meter)
     score = build_score(
         voices, meter=chorale_meter, key=chorale_key, tempo=_tempo(m21),
-        title=_title(m21), pickup_quarters=_pickup(parts[0], chorale_meter), messages=messages)
+        title=_title(m21), pickup_quarters=pickup, messages=messages)
+    shift = (score.steps_per_bar - to_step(pickup)) % score.steps_per_bar   # as build_score moved the notes
+    score.fermatas = {to_step(t) + shift for t in fermatas if 0 <= to_step(t) + shift < score.total_steps}
     return ImportResult(score=score, messages=messages, remarks=remarks)
 
 
@@ -260,6 +267,8 @@ def _fill_measure(measure: stream.Measure, score: Score, voice: Voice, bar_start
         if start > now:
             measure.insert(_ql(now - bar_start), note.Rest(quarterLength=_ql(start - now)))
         m21_note = note.Note(_pitch(n.pitch, spelling), quarterLength=_ql(end - start))
+        if start == n.start and start in score.fermatas:   # a phrase end: the chord's notes held
+            m21_note.expressions.append(expressions.Fermata())
         tied_in, tied_out = n.start < bar_start, n.end > bar_end
         if tied_in or tied_out:
             m21_note.tie = tie.Tie("continue" if tied_in and tied_out else "stop" if tied_in else "start")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from .model import Meter, Note, Score, ScoreError, Voice
+from .model import Key, Meter, Note, Score, ScoreError, Voice
 
 VoiceNote = tuple[Voice, Note]
 VoiceNotes = Mapping[Voice, Iterable[Note]]
@@ -89,7 +89,29 @@ def with_meter(score: Score, meter: Meter) -> Score:
     for v in Voice:
         out.set_notes(v, score.notes(v))
     out.locks = set()
+    out.fermatas = {f for f in score.fermatas if f < out.total_steps}
     return out
+
+
+def transposed(score: Score, semitones: int, key: Key | None = None) -> Score:
+    """The piece moved by ``semitones``, its key signature with it (or ``key``, when the composer chose
+    the key to land in); refused when a note would leave the MIDI range."""
+    if any(not 0 <= n.pitch + semitones <= 127 for _, n in score.all_notes()):
+        raise ScoreError(f"moving by {semitones:+d} semitones would take notes beyond the MIDI range")
+    out = score.transposed(semitones)
+    if key is not None:
+        out.key = key
+    return out
+
+
+def semitones_between(source: Key, target: Key) -> int:
+    """The shortest move (−6 … +5 semitones) from ``source``'s tonic to ``target``'s."""
+    return (target.tonic - source.tonic + 6) % 12 - 6
+
+
+def out_of_range(score: Score) -> list[VoiceNote]:
+    """The notes that lie outside their voice's range."""
+    return [(v, n) for v, n in score.all_notes() if not score.in_range(v, n.pitch)]
 
 
 def with_bars_inserted(score: Score, at: int, count: int) -> Score:
@@ -131,4 +153,5 @@ def assign(target: Score, source: Score) -> None:
     for v in Voice:
         target.set_notes(v, source.notes(v))
     target.locks = set(source.locks)
+    target.fermatas = set(source.fermatas)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import re
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Iterable, Iterator, Mapping
@@ -160,6 +161,22 @@ class Key:
         tonic_fifths = self.fifths + (3 if self.mode == "minor" else 0)
         return f"{_NAME_BY_FIFTHS[tonic_fifths]} {self.mode}"
 
+    @classmethod
+    def parse(cls, text: str) -> "Key":
+        """'D major', 'B minor', 'Bb major', 'F# minor' (or 'Bbm', 'f#-minor') → Key."""
+        t = str(text).strip().replace("♯", "#").replace("♭", "b").replace("-", " ")
+        m = re.fullmatch(r"([A-Ga-g])([#b]?)\s*(major|minor|maj|min|m)?", t, re.IGNORECASE)
+        if m is None:
+            raise ScoreError(f"key {text!r} is not of the form 'D major' or 'B minor'")
+        letter, accidental, mode = m.group(1).upper(), m.group(2), (m.group(3) or "major").lower()
+        mode = "major" if mode in ("major", "maj") else "minor"
+        tonic_fifths = {v: k for k, v in _NAME_BY_FIFTHS.items()}[letter + accidental]
+        fifths = tonic_fifths - (3 if mode == "minor" else 0)
+        if not -7 <= fifths <= 7:
+            raise ScoreError(f"{letter}{accidental} {mode} needs more than 7 sharps or flats; "
+                             "use its enharmonic twin")
+        return cls(fifths, mode)
+
     def transposed(self, semitones: int) -> "Key":
         """The key a transposition by ``semitones`` lands in, spelled with ≤ 6 accidentals."""
         fifths = (self.fifths + 7 * semitones) % 12
@@ -204,6 +221,8 @@ class Score:
     pickup: int = 0
     ranges: dict[Voice, tuple[int, int]] = field(default_factory=lambda: dict(DEFAULT_RANGES))
     locks: set[Cell] = field(default_factory=set)
+    #: Steps where a phrase ends: the chord sounding there carries a fermata (on a beat).
+    fermatas: set[int] = field(default_factory=set)
     _notes: dict[Voice, list[Note]] = field(default_factory=lambda: {v: [] for v in Voice}, repr=False)
 
     MAX_BARS = 2000
@@ -220,6 +239,9 @@ class Score:
                 raise ScoreError(f"range {lo}–{hi} of the {v.label.lower()} is not valid")
         if not isinstance(self.pickup, int) or not 0 <= self.pickup < self.steps_per_bar:
             raise ScoreError(f"a pickup of {self.pickup!r} steps does not fit in a {self.meter} bar")
+        self.fermatas = set(self.fermatas)
+        for step in self.fermatas:
+            self._check_step(step)
 
     # ---- geometry -------------------------------------------------------------------------
     @property
@@ -237,6 +259,10 @@ class Score:
 
     def bar_of(self, step: int) -> int:
         return step // self.steps_per_bar
+
+    def _check_step(self, step: int) -> None:
+        if not isinstance(step, int) or not 0 <= step < self.total_steps:
+            raise ScoreError(f"step {step!r} is outside the piece (steps 0–{self.total_steps - 1})")
 
     def _check_bar(self, bar: int) -> None:
         if not isinstance(bar, int) or not 0 <= bar < self.bars:
@@ -400,6 +426,7 @@ class Score:
                     out.append(n.with_(start=cut + shift, length=n.end - cut))
             self._notes[v] = out
         self.locks = {(v, b + count if b >= at else b) for v, b in self.locks}
+        self.fermatas = {s + shift if s >= cut else s for s in self.fermatas}
         self.bars += count
 
     def delete_bars(self, at: int, count: int = 1) -> None:
@@ -412,6 +439,7 @@ class Score:
             self.clear_range(v, s, e)
             self._notes[v] = sorted(n.with_(start=n.start - (e - s)) if n.start >= e else n for n in self._notes[v])
         self.locks = {(v, b - count if b >= at + count else b) for v, b in self.locks if not at <= b < at + count}
+        self.fermatas = {f - (e - s) if f >= e else f for f in self.fermatas if not s <= f < e}
         self.bars -= count
 
     # ---- locks ----------------------------------------------------------------------------
@@ -431,6 +459,12 @@ class Score:
         """True when every voice of ``bar`` is locked."""
         return all((v, bar) in self.locks for v in Voice)
 
+    # ---- phrase ends ----------------------------------------------------------------------
+    def set_fermata(self, step: int, on: bool = True) -> None:
+        """Mark (or unmark) the chord at ``step`` as the end of a phrase."""
+        self._check_step(step)
+        (self.fermatas.add if on else self.fermatas.discard)(step)
+
     # ---- whole-score operations ------------------------------------------------------------
     def copy(self) -> "Score":
         # Notes, meters and keys are frozen values, so copying the containers is a full copy (and
@@ -438,6 +472,7 @@ class Score:
         out = copy.copy(self)
         out.ranges = dict(self.ranges)
         out.locks = set(self.locks)
+        out.fermatas = set(self.fermatas)
         out._notes = {v: list(ns) for v, ns in self._notes.items()}
         return out
 
@@ -475,14 +510,16 @@ class Score:
             out._notes[v] = [Note(max(n.start, s) - s, min(n.end, e) - max(n.start, s), n.pitch)
                              for n in self.notes_between(v, s, e)]
         out.locks = {(v, b - start_bar) for v, b in self.locks if start_bar <= b < start_bar + bars}
+        out.fermatas = {f - s for f in self.fermatas if s <= f < e}
         return out
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Score):
             return NotImplemented
         return (self.bars, self.meter, self.key, float(self.tempo), self.title, self.pickup, self.ranges,
-                self.locks, self._notes) == (other.bars, other.meter, other.key, float(other.tempo),
-                                             other.title, other.pickup, other.ranges, other.locks, other._notes)
+                self.locks, self.fermatas, self._notes) == (
+                    other.bars, other.meter, other.key, float(other.tempo), other.title, other.pickup, other.ranges,
+                    other.locks, other.fermatas, other._notes)
 
     def same_music(self, other: "Score") -> bool:
         """True when both scores have the same bars, meter and notes (ignores key, tempo, locks)."""
@@ -500,6 +537,7 @@ class Score:
             "ranges": {v.short: list(self.ranges[v]) for v in Voice},
             "voices": {v.short: [[n.start, n.length, n.pitch] for n in self._notes[v]] for v in Voice},
             "locks": sorted([v.short, b] for v, b in self.locks),
+            "fermatas": sorted(self.fermatas),
         }
 
     @classmethod
@@ -520,6 +558,8 @@ class Score:
                 v = Voice.parse(k)
                 score.set_notes(v, [Note(int(s), int(l), int(p)) for s, l, p in notes])
             score.set_locked([(Voice.parse(v), int(b)) for v, b in data.get("locks", [])])
+            for step in data.get("fermatas") or []:
+                score.set_fermata(int(step))
         except ScoreError:
             raise
         except (KeyError, TypeError, ValueError, AttributeError) as exc:

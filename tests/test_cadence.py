@@ -1,0 +1,56 @@
+"""A composer asks for a piece that ends: the last chord is the tonic in root position, after the dominant.
+
+The tiny random model knows nothing of endings; the cadence holds by construction, for every seed,
+key and meter, whether the piece is new or continued, drafted only or revised.
+"""
+from __future__ import annotations
+
+import pytest
+
+from chorale_studio.generation.cadence import Cadence, ends_with_cadence
+from chorale_studio.generation.engine import generate
+from chorale_studio.generation.requests import ContinueRequest, NewRequest, Sampling
+from chorale_studio.score import Key, Meter, Voice
+from generation_models import model, model_dir  # noqa: F401  (fixtures)
+
+
+def test_the_final_chord_of_d_major_is_d_f_sharp_a_and_the_dominant_a_c_sharp_e_g():
+    c = Cadence(Key.parse("D major"), Meter(4, 4), 4)
+    assert c.tonic_triad == {2, 6, 9} and c.dominant_chord == {9, 1, 4, 7}
+    assert (c.final, c.dominant_beat, c.end) == (48, 44, 64)
+    minor = Cadence(Key.parse("B minor"), Meter(3, 4), 4)
+    assert minor.tonic_triad == {11, 2, 6} and 10 in minor.dominant_chord, "minor keys raise the leading tone"
+
+
+def test_the_bass_may_only_start_the_tonic_on_the_final_downbeat_and_the_last_voice_completes_the_chord():
+    c = Cadence(Key(0), Meter(4, 4), 4)
+    assert c.pitches(Voice.BASS, 48, range(36, 60), {}) == {36, 48}
+    sounding = {Voice.SOPRANO: 72, Voice.ALTO: 64, Voice.BASS: 48, Voice.TENOR: None}
+    assert c.pitches(Voice.TENOR, 48, range(48, 70), sounding) == {55, 67}, "C and E are there: G is missing"
+    assert c.pitches(Voice.TENOR, 20, range(48, 70), sounding) is None, "before the cadence nothing is asked"
+    assert c.banned_lengths(Voice.ALTO, 40, 64, [2, 4, 8]) == {8}, "E may not be held over the dominant beat"
+    assert not c.may_end(50) and c.may_end(47)
+
+
+@pytest.mark.parametrize("key", ["D major", "B minor", "Eb major"])
+def test_a_new_chorale_with_a_cadence_ends_on_the_tonic_in_root_position_for_20_seeds(model, key):  # noqa: F811
+    for meter in ("4/4", "3/4"):
+        found = []
+        for seed in range(20 if meter == "4/4" else 5):
+            result = generate(model, NewRequest(bars=4, key=Key.parse(key), meter=Meter.parse(meter), cadence=True,
+                                                sampling=Sampling(seed=seed, quick=True)))
+            found.append(ends_with_cadence(result.candidates[0].score))
+        assert all(found), f"{key} {meter}: seeds {[i for i, ok in enumerate(found) if not ok]} did not cadence"
+
+
+def test_a_revised_continuation_with_a_cadence_ends_on_the_tonic_in_every_candidate(model):  # noqa: F811
+    start = generate(model, NewRequest(bars=4, key=Key.parse("A minor"), sampling=Sampling(seed=3, quick=True)))
+    piece = start.candidates[0].score
+    result = generate(model, ContinueRequest(piece, bars=4, cadence=True, sampling=Sampling(seed=5, candidates=4)))
+    assert all(c.score.bars == 8 and ends_with_cadence(c.score) for c in result.candidates)
+
+
+def test_without_a_cadence_the_model_is_left_alone(model):  # noqa: F811
+    ends = [ends_with_cadence(generate(model, NewRequest(bars=4, sampling=Sampling(seed=s, quick=True)))
+                              .candidates[0].score) for s in range(5)]
+    assert not all(ends)
