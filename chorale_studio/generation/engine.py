@@ -119,7 +119,8 @@ def generate(model: ChoraleModel, request: Request, *, progress: ProgressCallbac
     written: set[Cell] = set()   # cells of the first candidate already written
     with torch.inference_mode():
         for window in windows:
-            rows, fitted = zip(*(_fitted_row(model, score, window, header, settings.strict, cadence)
+            pending = frozenset(targets - written)   # to be written here or by a later window
+            rows, fitted = zip(*(_fitted_row(model, score, window, header, settings.strict, cadence, pending)
                                  for score in scores))
             offset = fitted[0].start * base.steps_per_bar
             shown = [(v, n) for v, b in sorted(written - window.targets) for n in scores[0].notes_in_cell(v, b)]
@@ -169,10 +170,10 @@ def _header(model: ChoraleModel, score: Score, style: str) -> Header:
 
 
 def _fitted_row(model: ChoraleModel, score: Score, window: Window, header: Header,
-                strict: bool, cadence: bool = False) -> tuple[Row, Window]:
+                strict: bool, cadence: bool = False, pending: frozenset[Cell] = frozenset()) -> tuple[Row, Window]:
     """The row of ``window``, with context bars dropped (the farther side first) until it fits the model."""
     while True:
-        row = _row(model, score, window, header, strict, cadence)
+        row = _row(model, score, window, header, strict, cadence, pending)
         budget = len(row.prompt) + _WORDS_PER_CELL * len(window.targets) + sum(map(len, row.forced_bars.values()))
         if budget <= model.capabilities.context:
             return row, window
@@ -189,7 +190,7 @@ def _fitted_row(model: ChoraleModel, score: Score, window: Window, header: Heade
 
 
 def _row(model: ChoraleModel, score: Score, window: Window, header: Header, strict: bool,
-         cadence: bool = False) -> Row:
+         cadence: bool = False, pending: frozenset[Cell] = frozenset()) -> Row:
     """The prompt, grammar state and forced bars of one candidate in one window; a window that writes the
     piece's last bar ends with a cadence when asked (``cadence.py``)."""
     caps = model.capabilities
@@ -216,7 +217,8 @@ def _row(model: ChoraleModel, score: Score, window: Window, header: Header, stri
     state = G.start(config)
     for w in prompt:
         state.force(w)
-    guard = VoiceLeading(score, window.start, window.bars, window.targets)
+    # Cells a later window writes still hold the old notes in ``score``: the rules must not listen to them.
+    guard = VoiceLeading(score, window.start, window.bars, window.targets | pending)
     ending = (Cadence(score.key, score.meter, window.bars)
               if cadence and window.start + window.bars == score.bars else None)
     return Row(prompt=prompt, state=state, forced_bars=forced, guard=guard, strict=strict, cadence=ending)
