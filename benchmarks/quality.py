@@ -5,7 +5,7 @@ For N chorales of the test split (pieces no model of ours was trained on; JS Fak
 - *new* (8 bars, JS Fakes style and Bach style, in the piece's key and meter),
 - *fill* bars 3–6 in all voices, and one inner voice alone (tenor, or alto for every other piece),
 - *harmonize* alto, tenor and bass under the soprano of bars 1–8,
-- *continue* 4 bars after bars 1–8 (pieces of at least 12 bars, to compare with their bars 9–12),
+- *continue* 4 bars after bars 1–8 (the first N pieces of at least 12 bars, to compare with their bars 9–12),
 
 and prints, next to the same figures for the test split's own bars: unison and crossing shares,
 complete triads/sevenths on the beats, the distance between chord-type distributions (and between
@@ -39,10 +39,10 @@ MODES = ("new", "new_bach", "fill", "fill_inner", "harmonize", "continue")
 SPLIT_SEED = 1234   # the corpus split the shipped model was trained with
 
 
-def test_pieces(count: int):
-    """The first ``count`` JS Fakes chorales of the test split (at least 8 bars long)."""
+def test_pieces(count: int, bars: int = 8):
+    """The first ``count`` JS Fakes chorales of the test split at least ``bars`` bars long."""
     pieces = split_pieces(folder_pieces(jsfakes_midi_dir()), SPLIT_SEED)["test"]
-    return [p for p in pieces if p.score.bars >= 8][:count]
+    return [p for p in pieces if p.score.bars >= bars][:count]
 
 
 def _request(mode: str, score, i: int, sampling: Sampling):
@@ -63,7 +63,9 @@ def _request(mode: str, score, i: int, sampling: Sampling):
     raise ValueError(mode)
 
 
-def run(model: ChoraleModel, pieces, modes, sampling: Sampling, log=print) -> dict:
+def run(model: ChoraleModel, pieces, modes, sampling: Sampling, log=print, long_pieces=None) -> dict:
+    """The figures of every mode; *continue* runs on ``long_pieces`` (at least 12 bars: their bars 9–12
+    are the reference)."""
     whole = Texture()
     halves = (Texture(), Texture())
     for i, p in enumerate(pieces):
@@ -75,7 +77,7 @@ def run(model: ChoraleModel, pieces, modes, sampling: Sampling, log=print) -> di
     for mode in modes:
         gen, ref = Texture(), Texture()
         seconds = []
-        for i, p in enumerate(pieces):
+        for i, p in enumerate(long_pieces if mode == "continue" and long_pieces is not None else pieces):
             if mode == "continue" and p.score.bars < 12:
                 continue   # no bars 9–12 to compare with
             request, (lo, hi) = _request(mode, p.score, i, replace(sampling, seed=sampling.seed + i))
@@ -156,7 +158,7 @@ def main(argv=None) -> int:
               f"{', quick' if args.quick else ''}, temperature {sampling.temperature}, top-p {sampling.top_p}; "
               "figures: generated (test split's same bars)")
         print(HEAD)
-    out = run(model, pieces, modes, sampling, log=log)
+    out = run(model, pieces, modes, sampling, log=log, long_pieces=test_pieces(args.pieces, 12))
     out["model"] = str(model.folder)
     out["settings"] = {"strict": sampling.strict, "quick": sampling.quick, "temperature": sampling.temperature,
                        "top_p": sampling.top_p}
