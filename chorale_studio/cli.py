@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "generate": ("chorale_studio.generation.commands", "generate", "generate new music, continue, fill or harmonize"),
     "analyze": ("chorale_studio.analysis.commands", "analyze", "report voice-leading findings and rates"),
     "render": ("chorale_studio.playback.commands", "render", "render a piece to a WAV file with FluidSynth"),
+    "engrave": ("chorale_studio.notation.commands", "engrave", "engrave a piece as notation (SVG or PDF) with verovio"),
     "corpus": ("chorale_studio.training.commands", "corpus", "build the training corpus text"),
     "train": ("chorale_studio.training.commands", "train", "train a GPT-2 chorale model"),
     "evaluate": ("chorale_studio.training.commands", "evaluate", "evaluate a model and print JSON figures"),
@@ -91,6 +92,13 @@ def _add_render(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sample-rate", type=int, default=44100)
 
 
+def _add_engrave(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", help="a .chorale, MIDI or MusicXML file")
+    p.add_argument("-o", "--output", required=True, help="OUT.svg (one page) or OUT.pdf (A4 pages)")
+    p.add_argument("--layout", choices=["closed", "open"], default="closed",
+                   help="closed score (2 staves, the chorale norm) or open score (4 staves)")
+
+
 def _add_sources(p: argparse.ArgumentParser, out_help: str | None = None) -> None:
     """Where a corpus comes from and goes: shared by `corpus` and `train`."""
     p.add_argument("--out", required=True, help=out_help)
@@ -130,7 +138,7 @@ def _add_evaluate(p: argparse.ArgumentParser) -> None:
 
 _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "convert": _add_convert, "tokens": _add_tokens, "generate": _add_generate, "analyze": _add_analyze,
-    "render": _add_render, "corpus": _add_corpus, "train": _add_train, "evaluate": _add_evaluate,
+    "render": _add_render, "engrave": _add_engrave, "corpus": _add_corpus, "train": _add_train, "evaluate": _add_evaluate,
 }
 
 

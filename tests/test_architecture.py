@@ -18,7 +18,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "chorale_studio"
 UI = PACKAGE / "ui"
-LOWER_LAYERS = ("score", "tokens", "io", "analysis", "generation", "training", "playback")
+LOWER_LAYERS = ("score", "tokens", "io", "analysis", "generation", "training", "playback", "notation")
 PURE_LAYERS = ("score", "tokens")
 HEAVY = ("PySide6", "shiboken6", "torch")
 UI_MAX_LINES = 450
