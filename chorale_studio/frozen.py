@@ -49,10 +49,36 @@ def preload_fluidsynth_libraries(folder: Path) -> list[Path]:
     return loaded
 
 
+def wants_console(argv: list[str]) -> bool:
+    """Whether a command line asks for printed output (``--selftest``, ``--help``, a subcommand)
+    rather than just the window (no arguments, or files to open)."""
+    from .cli import COMMANDS
+
+    return any(a.startswith("-") or a in COMMANDS for a in argv[1:2]) or "--selftest" in argv
+
+
+def attach_parent_console() -> bool:
+    """Windows' executable is a windowed app (no console window flashes up when a composer
+    double-clicks it), so it has no console of its own.  When it was started from a terminal with
+    ``--selftest`` or a subcommand, print there: attach to the parent's console and reopen
+    stdout/stderr on it.  Output that is already redirected (a pipe or file) is left alone."""
+    if sys.platform != "win32" or (sys.stdout is not None and sys.stderr is not None):
+        return False
+    ATTACH_PARENT_PROCESS = -1
+    if not ctypes.windll.kernel32.AttachConsole(ATTACH_PARENT_PROCESS):
+        return False
+    stream = open("CONOUT$", "w", encoding="utf-8", errors="replace", buffering=1)
+    sys.stdout = sys.stdout or stream
+    sys.stderr = sys.stderr or stream
+    return True
+
+
 def prepare_frozen_app() -> None:
     """Everything the bundle needs before the CLI starts; does nothing in a source checkout."""
     if not getattr(sys, "frozen", False):
         return
+    if wants_console(sys.argv):
+        attach_parent_console()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     preload_fluidsynth_libraries(bundle_dir() / "resources" / "fluidsynth")

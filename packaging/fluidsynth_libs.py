@@ -8,8 +8,10 @@ copy — two GLibs in one process break), D-Bus, the display stack, and the
 audio-server clients (PulseAudio, ALSA) which must match the running system.
 libreadline also stays: it is GPL-3 and part of every base system.
 
-Linux is worked out with ``ldd``; on macOS and Windows the library found on
-the build machine is taken with the files beside it (see packaging/README.md).
+Linux is worked out with ``ldd``.  On macOS libfluidsynth (Homebrew's) goes to
+PyInstaller as a binary, which collects its dependencies and rewrites their
+install names; on Windows the DLLs of FluidSynth's release archive are taken
+as they are (see packaging/README.md).
 """
 from __future__ import annotations
 
@@ -84,7 +86,18 @@ def bundle_files() -> list[tuple[str, Path]]:
     library = find_fluidsynth()
     if sys.platform.startswith("linux"):
         return bundled_libraries(library)
-    # macOS/Windows builds use a FluidSynth release folder: take its libraries as they are.
-    suffix = ".dll" if sys.platform == "win32" else ".dylib"
-    companions = sorted(p for p in library.parent.glob(f"*{suffix}") if p != library)
+    if sys.platform == "darwin":
+        # Homebrew's libfluidsynth links glib, libsndfile, … in other prefixes by absolute install
+        # names.  The hook hands this one library to PyInstaller as a binary: PyInstaller collects
+        # what it links (otool) and rewrites the install names to the bundle (@rpath).
+        return [(library.name, library)]
+    # Windows: FluidSynth's release archive has every DLL it needs beside libfluidsynth-3.dll.
+    companions = sorted(p for p in library.parent.glob("*.dll") if p != library)
     return [(p.name, p) for p in companions] + [(library.name, library)]
+
+
+def collected_as_binaries() -> bool:
+    """Whether the hook gives the libraries to PyInstaller's dependency scan (macOS) or copies them
+    as plain files that the scan does not see (Linux: the system's audio stack stays the system's;
+    Windows: the release archive's DLLs are complete)."""
+    return sys.platform == "darwin"
