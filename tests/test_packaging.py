@@ -122,3 +122,129 @@ def test_a_wheel_built_from_the_checkout_carries_every_package_and_the_shipped_m
                             "print(default_model_dir())"], capture_output=True, text=True, check=True,
                            env={"PYTHONPATH": str(tmp_path / "installed")}, cwd=tmp_path)
     assert Path(where.stdout.strip()) == shipped.parent
+
+
+# --- Release builds (issue #17): the workflow, the icons, the Linux installer -----------------------
+
+WORKFLOW = REPO / ".github" / "workflows" / "release.yml"
+
+
+def _workflow() -> dict:
+    yaml = pytest.importorskip("yaml")
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def test_the_release_workflow_builds_and_selftests_every_platform_on_a_tag():
+    flow = _workflow()
+    triggers = flow[True] if True in flow else flow["on"]  # YAML 1.1 reads the key `on` as True
+    assert triggers["push"]["tags"] == ["v*"]
+    build = flow["jobs"]["build"]
+    assert {e["os"] for e in build["strategy"]["matrix"]["include"]} == {"ubuntu-22.04", "macos-14", "windows-2022"}
+    steps = build["steps"]
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert flow["env"]["PYTHON_VERSION"] == "3.11"
+    setup = (REPO / "packaging" / "setup.sh").read_text(encoding="utf-8")
+    assert f'torch=={flow["env"]["TORCH_VERSION"]}' in setup, "the workflow and setup.sh install different torch"
+    runs = "\n".join(s.get("run", "") for s in steps)
+    assert "bash packaging/release_linux.sh" in runs
+    assert "python packaging/build.py" in runs
+    assert 'pip install -e ".[package]"' in runs
+    assert "brew install fluid-synth" in runs
+    assert runs.count("--selftest") >= 2  # macOS and Windows; the Linux one is in release_linux.sh
+    assert "sandbox-exec" in runs and "New-NetFirewallRule" in runs  # offline selftests
+    assert "sha256" in text.lower()
+
+
+def test_every_action_in_the_workflows_is_pinned_to_a_version():
+    import re
+
+    for flow in (REPO / ".github" / "workflows").glob("*.yml"):
+        for line in flow.read_text(encoding="utf-8").splitlines():
+            if "uses:" in line:
+                ref = line.split("uses:", 1)[1].strip()
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+\.\d+\.\d+", ref), f"{flow.name}: {ref} is not pinned"
+
+
+def test_actionlint_passes_on_the_workflows():
+    linter = shutil.which("actionlint", path=f"{Path(sys.executable).parent}:{__import__('os').environ['PATH']}")
+    if linter is None:
+        pytest.skip("actionlint is not installed (.ci/run installs it and lints the workflows)")
+    run = subprocess.run([linter, "-no-color", *map(str, (REPO / ".github" / "workflows").glob("*.yml"))],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_macos_and_windows_icons_are_made_from_the_svg_at_every_size():
+    from PIL import Image
+
+    icons = REPO / "resources" / "icons"
+    with Image.open(icons / "chorale-studio.icns") as icns:
+        assert icns.size == (1024, 1024)
+        assert {s[:2] for s in icns.info["sizes"]} >= {(16, 16), (32, 32), (128, 128), (256, 256), (512, 512)}
+    with Image.open(icons / "chorale-studio.ico") as ico:
+        assert {(16, 16), (32, 32), (48, 48), (256, 256)} <= set(ico.info["sizes"])
+
+
+def test_the_windowed_windows_app_prints_only_when_asked_to():
+    from chorale_studio.frozen import attach_parent_console, wants_console
+
+    assert not wants_console(["chorale-studio"])
+    assert not wants_console(["chorale-studio", "song.mid"])
+    assert wants_console(["chorale-studio", "--selftest"])
+    assert wants_console(["chorale-studio", "render", "a.chorale", "-o", "a.wav"])
+    assert wants_console(["chorale-studio", "--help"])
+    assert attach_parent_console() is False  # not Windows, or output already has somewhere to go
+
+
+def test_the_menu_entry_opens_the_file_types_the_installer_registers():
+    import xml.etree.ElementTree as ET
+
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str
+    entry.read(REPO / "packaging" / "linux" / "chorale-studio.desktop", encoding="utf-8")
+    mime_types = set(filter(None, entry["Desktop Entry"]["MimeType"].split(";")))
+    ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
+    tree = ET.parse(REPO / "packaging" / "linux" / "chorale-studio-mime.xml")
+    declared = {t.get("type"): {g.get("pattern") for g in t.findall("m:glob", ns)}
+                for t in tree.getroot().findall("m:mime-type", ns)}
+    assert declared["application/x-chorale-studio"] == {"*.chorale"}
+    assert "*.musicxml" in declared["application/vnd.recordare.musicxml+xml"]
+    assert set(declared) <= mime_types
+    assert {"audio/midi", "application/x-chorale-studio", "application/vnd.recordare.musicxml+xml"} <= mime_types
+
+
+@linux_only
+def test_install_sh_puts_the_app_under_local_and_uninstall_sh_leaves_nothing(tmp_path):
+    """install.sh/uninstall.sh on a stand-in bundle (release_linux.sh does the same with the real one)."""
+    unpacked = tmp_path / "chorale-studio-0.0.0-linux-x86_64"
+    (unpacked / "chorale-studio").mkdir(parents=True)
+    app = unpacked / "chorale-studio" / "chorale-studio"
+    app.write_text("#!/bin/sh\necho stand-in \"$@\"\n")
+    app.chmod(0o755)
+    for name in ("install.sh", "uninstall.sh", "chorale-studio.desktop", "chorale-studio-mime.xml"):
+        shutil.copy2(REPO / "packaging" / "linux" / name, unpacked / name)
+    for name in ("chorale-studio.png", "chorale-studio.svg"):
+        shutil.copy2(REPO / "resources" / "icons" / name, unpacked / name)
+    home = tmp_path / "home"
+    home.mkdir()
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")} | {"HOME": str(home)}
+    for _ in range(2):  # the second run is an upgrade over the first
+        run = subprocess.run(["bash", str(unpacked / "install.sh")], env=env, capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 0, run.stderr
+    local = home / ".local"
+    link = local / "bin" / "chorale-studio"
+    assert subprocess.run([str(link), "--selftest"], capture_output=True, text=True).stdout.strip() == \
+        "stand-in --selftest"
+    desktop = (local / "share" / "applications" / "chorale-studio.desktop").read_text()
+    assert f'Exec="{local}/opt/chorale-studio/chorale-studio" %f' in desktop.splitlines()
+    assert (local / "share" / "icons" / "hicolor" / "256x256" / "apps" / "chorale-studio.png").is_file()
+    assert (local / "share" / "mime" / "packages" / "chorale-studio.xml").is_file()
+    if shutil.which("update-mime-database"):
+        assert "application/x-chorale-studio:*.chorale" in (local / "share" / "mime" / "globs2").read_text()
+    run = subprocess.run(["bash", str(local / "opt" / "chorale-studio" / "uninstall.sh")], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.relative_to(home) for p in home.rglob("*")) == []
