@@ -264,7 +264,7 @@ def test_strict_generation_relaxes_rarely_and_counts_it(model):
 
 
 # ---- a seed-vocabulary checkpoint --------------------------------------------------------------
-def test_a_seed_vocabulary_checkpoint_writes_new_music_and_harmonizes_by_prefix_forcing(seed_model):
+def test_a_seed_vocabulary_checkpoint_answers_every_mode_by_prefix_writing(seed_model):
     new = generate(seed_model, NewRequest(bars=6, sampling=Sampling(seed=1, candidates=2)))
     assert new.strategy == "prefix"
     for cand in new.candidates:
@@ -280,6 +280,14 @@ def test_a_seed_vocabulary_checkpoint_writes_new_music_and_harmonizes_by_prefix_
         assert cand.score.notes(S) == score.notes(S) and cand.score.notes(T) == score.notes(T)
         for v, b in cand.cells:
             assert all(cand.score.in_range(v, n.pitch) for n in cand.score.notes_in_cell(v, b))
+    # Fill and continue too, with and without the revision pass: every mode works without fill words.
+    for quick in (False, True):
+        filled = generate(seed_model, FillRequest(score, frozenset((v, b) for v in Voice for b in range(3, 5)),
+                                                  Sampling(seed=3, quick=quick)))
+        assert filled.candidates[0].cells == {(v, b) for v in Voice for b in range(3, 5)}
+        assert filled.candidates[0].score.window(0, 3).same_music(score.window(0, 3))
+        longer = generate(seed_model, ContinueRequest(score, sampling=Sampling(seed=4, quick=quick)))
+        assert longer.candidates[0].score.bars == 12 and longer.candidates[0].score.window(0, 8).same_music(score)
 
 
 # ---- the command line --------------------------------------------------------------------------
