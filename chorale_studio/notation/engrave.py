@@ -135,7 +135,11 @@ class Engraver:
         import verovio
 
         verovio.enableLog(verovio.LOG_ERROR)
-        self._toolkit = verovio.toolkit()
+        # The fonts are found by a default path that verovio keeps per thread (set on import, in the
+        # importing thread): a toolkit on the engraving thread is told where they are.
+        self._toolkit = verovio.toolkit(False)
+        if not self._toolkit.setResourcePath(resource_dir()):
+            raise EngraveError(f"verovio's fonts are missing from {resource_dir()}")
 
     def engrave(self, score: Score, options: EngraveOptions = EngraveOptions(),
                 colors: Mapping[Cell, str] | None = None) -> Engraving:
@@ -160,10 +164,15 @@ class Engraver:
         return _measure(pages, steps_per_bar)
 
 
+def resource_dir() -> str:
+    """verovio's ``data`` folder (fonts and glyph boxes), beside its module in a bundle too."""
+    from importlib.resources import files
+
+    return str(files("verovio") / "data")
+
+
 _SIZE = re.compile(r'<svg [^>]*?width="([\d.]+)px" height="([\d.]+)px"')
 _INNER = re.compile(r'<svg class="definition-scale"([^>]*?) viewBox="0 0 ([\d.]+) ([\d.]+)"\s*>')
-
-
 _TEXT = re.compile(r"(<text [^>]*?)font-size=\"0px\"([^>]*>)(.*?)</text>", re.DOTALL)
 _TEXT_SIZE = re.compile(r'font-size="([\d.]+)px"')
 

@@ -21,6 +21,7 @@ from .editor import ScoreEditor
 from .files import APP_NAME, DocumentFiles
 from .generation_controller import GenerationController
 from .generation_dialogs import bars_text
+from .notation.pane import ScorePane
 from .notifier import Notifier
 from .piano_roll import SNAP_CHOICES, PianoRoll
 from .recovery import Autosaver, offer_recovery
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.generation = GenerationController(self.doc, self.editor, self.roll.selected_cells, self.notifier,
                                                self.settings, self.registry, self)
         self._add_generation()
+        self._add_score_pane()
         self.registry.add("about", "&About Chorale Studio", self.about, menu="&Help")
         self.registry.build_menus(self.menuBar(), MENUS)
         self._build_status_bar()
@@ -153,6 +155,22 @@ class MainWindow(QMainWindow):
         g.auditionRequested.connect(self.transport.audition)
         g.auditionStopped.connect(self.transport.end_audition)
         self.transport.availabilityChanged.connect(g.set_audition_available)
+
+    def _add_score_pane(self) -> None:
+        """The engraved score in a dock under the roll, linked to the roll, generation and the playhead."""
+        self.score_pane = pane = ScorePane(self.doc)
+        self.score_dock = QDockWidget("Score", self)
+        self.score_dock.setObjectName("scoreDock")
+        self.score_dock.setWidget(pane)
+        self.addDockWidget(Qt.BottomDockWidgetArea, self.score_dock)
+        toggle = self.registry.register("score_pane", self.score_dock.toggleViewAction(), menu="&View")
+        toggle.setText("&Score (Notation)")
+        toggle.setShortcut(QKeySequence("F8"))
+        self.generation.previewChanged.connect(pane.set_preview)
+        self.generation.markersChanged.connect(pane.set_markers)
+        self.transport.playheadMoved.connect(pane.set_playhead)
+        self.roll.view.changed.connect(lambda: pane.show_bars(
+            self.roll.view.visible_bars(self.doc.score, self.roll.canvas.width())))
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
@@ -340,5 +358,6 @@ class MainWindow(QMainWindow):
         self.transport.close()
         self.files.wait_for_jobs()
         self.generation.shutdown()
+        self.score_pane.shutdown()
         self.autosaver.close()
         event.accept()

@@ -146,3 +146,13 @@ def apply_theme(app: QApplication) -> None:
     pal.setColor(QPalette.Disabled, QPalette.Text, QColor("#6c717c"))
     app.setPalette(pal)
     app.setStyleSheet(_STYLESHEET)
+
+
+# The score pane (ui/notation): black notes on white paper, and what is drawn over the engraving.
+NOTATION_PAPER = QColor("#fbfaf6")
+NOTATION_CANDIDATE = "#1565c0"                 # a candidate's notes, written into the engraving (MEI colour)
+NOTATION_CANDIDATE_BARS = QColor(21, 101, 192, 22)
+NOTATION_LOCKED = QColor(90, 96, 110, 40)      # a locked voice's staff in a bar
+NOTATION_LOCK_EDGE = QColor("#5a606e")
+NOTATION_SELECTED = QColor("#ff7a00")
+NOTATION_PLAYHEAD = QColor(229, 57, 53, 200)

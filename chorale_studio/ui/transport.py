@@ -33,6 +33,7 @@ class TransportBar(QObject):
     """The toolbar with transport and editing controls, and the playback they drive."""
 
     availabilityChanged = Signal(bool)   # whether playback (sound or silent) is there to audition with
+    playheadMoved = Signal(float)        # the playhead's step (playing, seeking, stopping)
 
     def __init__(self, editor: ScoreEditor, roll: PianoRoll, actions: ActionRegistry, notifier: Notifier,
                  audio: str = "auto", parent: QWidget | None = None) -> None:
@@ -163,6 +164,7 @@ class TransportBar(QObject):
 
     def move_playhead(self, step: float) -> None:
         self.roll.set_playhead(step)
+        self.playheadMoved.emit(step)
         score = self.doc.score
         bar, in_bar = divmod(int(step), score.steps_per_bar)
         beat, sixteenth = divmod(in_bar, score.meter.steps_per_beat)

@@ -1,0 +1,130 @@
+"""Engraving off the GUI thread: verovio lays out the page and Qt draws the SVG into an image on a
+thread of its own; the pane receives the finished pages by a queued signal.
+
+Requests coalesce: while one engraving runs, only the newest request waits, so a burst of edits
+(a drag, an undo run, streamed candidate notes) costs at most one engraving more.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from PySide6.QtCore import QByteArray, QObject, QRectF, QThread, Signal, Slot
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
+
+from ...errors import ChoraleError
+from ...notation import EngraveOptions, Engraver, Engraving
+from ...score import Cell, Score
+from .. import theme
+
+
+@dataclass(frozen=True)
+class EngraveJob:
+    """One engraving to make: a snapshot of the music (candidate notes already in place), how to lay
+    it out, the coloured cells, and the device pixel ratio to draw at."""
+
+    score: Score
+    options: EngraveOptions
+    colors: Mapping[Cell, str]
+    pixel_ratio: float = 1.0
+
+
+@dataclass(frozen=True)
+class EngravedPages:
+    job: EngraveJob
+    engraving: Engraving
+    images: tuple[QImage, ...]
+
+
+def draw_pages(engraving: Engraving, pixel_ratio: float = 1.0) -> tuple[QImage, ...]:
+    """Each SVG page drawn on paper, at ``pixel_ratio`` device pixels per pixel."""
+    images = []
+    for svg, (w, h) in zip(engraving.pages, engraving.sizes):
+        image = QImage(max(1, round(w * pixel_ratio)), max(1, round(h * pixel_ratio)),
+                       QImage.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(pixel_ratio)
+        image.fill(theme.NOTATION_PAPER)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.Antialiasing)
+        QSvgRenderer(QByteArray(svg.encode("utf-8"))).render(painter, QRectF(0, 0, w, h))
+        painter.end()
+        images.append(image)
+    return tuple(images)
+
+
+class EngraveWorker(QObject):
+    """Lives on the engraving thread; owns the verovio toolkit."""
+
+    done = Signal(object)          # EngravedPages
+    failed = Signal(object, str)   # the job, what went wrong
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._engraver: Engraver | None = None
+
+    @Slot(object)
+    def engrave(self, job: EngraveJob) -> None:
+        try:
+            if self._engraver is None:
+                self._engraver = Engraver()
+            engraving = self._engraver.engrave(job.score, job.options, job.colors)
+            self.done.emit(EngravedPages(job, engraving, draw_pages(engraving, job.pixel_ratio)))
+        except (ChoraleError, ValueError, RuntimeError) as exc:
+            self.failed.emit(job, str(exc))
+
+
+class EngraveRunner(QObject):
+    """The GUI side of the engraving thread: ``request`` a job, receive ``engraved``."""
+
+    engraved = Signal(object)      # EngravedPages
+    failed = Signal(str)
+    _run = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("engraving")
+        self.worker = EngraveWorker()
+        self.worker.moveToThread(self.thread)
+        self._run.connect(self.worker.engrave)
+        self.worker.done.connect(self._done)
+        self.worker.failed.connect(self._failed)
+        self._busy = False
+        self._waiting: EngraveJob | None = None
+        thread = self.thread   # the thread ends with its owner, even one that is never closed
+        self.destroyed.connect(lambda *_: (thread.quit(), thread.wait(3000)))
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def request(self, job: EngraveJob) -> None:
+        if self._busy:
+            self._waiting = job
+            return
+        self._busy = True
+        if not self.thread.isRunning():   # started by the first engraving: a hidden pane costs nothing
+            self.thread.start()
+        self._run.emit(job)
+
+    @Slot(object)
+    def _done(self, pages: EngravedPages) -> None:
+        self._next()
+        self.engraved.emit(pages)
+
+    @Slot(object, str)
+    def _failed(self, _job: EngraveJob, message: str) -> None:
+        self._next()
+        self.failed.emit(message)
+
+    def _next(self) -> None:
+        self._busy = False
+        if self._waiting is not None:
+            job, self._waiting = self._waiting, None
+            self.request(job)
+
+    def shutdown(self, timeout_ms: int = 3000) -> None:
+        self._waiting = None
+        self.thread.quit()
+        self.thread.wait(timeout_ms)

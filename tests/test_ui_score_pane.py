@@ -1,0 +1,152 @@
+"""The composer reads the chorale as notation beside the roll: the score pane engraves the open
+chorale with one notehead per written note, follows every edit and undo, shows the candidate being
+browsed in colour, marks locked bars, and is linked to the roll (clicks select, the playhead shows).
+
+Real widgets on the offscreen platform; the engraving runs on its own thread.
+"""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPointF, QSettings, Qt
+
+from chorale_studio.io.midi import read_midi
+from chorale_studio.notation.written import write_bar
+from chorale_studio.score import Voice
+from chorale_studio.ui.main_window import MainWindow, app_settings
+from chorale_studio.ui.model_chooser import SETTINGS_KEY
+from generation_models import model_dir  # noqa: F401  (fixture)
+
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path):
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+
+
+@pytest.fixture
+def window(qtbot, jsfakes_dir, model_dir):  # noqa: F811
+    """The window with JS Fakes chorale 0 (8 bars) open and engraved, and the tiny model chosen."""
+    app_settings().setValue(SETTINGS_KEY, str(model_dir))
+    w = MainWindow(audio="null")
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    pane = w.score_pane
+    with qtbot.waitSignal(pane.engraved, timeout=TIMEOUT_MS):
+        w.doc.load(read_midi(jsfakes_dir / "0.mid").score.window(0, 8))
+    settle(qtbot, pane)
+    yield w
+    w.doc.undo_stack.setClean()
+    w.close()
+    w.deleteLater()
+
+
+def settle(qtbot, pane) -> None:
+    """Wait until the pane shows an engraving of what is asked now."""
+    qtbot.waitUntil(lambda: not (pane._now.isActive() or pane._settle.isActive() or pane.runner.busy),
+                    timeout=TIMEOUT_MS)
+    qtbot.wait(20)
+
+
+def written_notes(score) -> int:
+    return sum(1 for bar in range(score.bars) for v in Voice for w in write_bar(score, v, bar) if not w.is_rest)
+
+
+def test_the_pane_shows_the_chorale_with_one_notehead_per_note(window, qtbot):
+    pane, score = window.score_pane, window.doc.score
+    settle(qtbot, pane)
+    g = pane.view.engraving
+    assert window.score_dock.isVisible() and window.registry["score_pane"].isChecked()
+    assert sum(p.count('class="note"') for p in g.pages) == len(g.notes) == written_notes(score)
+    assert {(v, s) for v, s in (i.split("-")[1:3] for i in g.notes)} == {(v.short, str(n.start))
+                                                                        for v, n in score.all_notes()}
+    assert len(g.bars) == score.bars and pane.view.height() > 100
+    assert pane.view.pages.images[0].width() >= pane.scroll.viewport().width() - 20, "the page fills the pane"
+
+
+def test_an_edit_in_the_roll_changes_the_engraving_and_undo_restores_it(window, qtbot):
+    pane, doc = window.score_pane, window.doc
+    settle(qtbot, pane)
+    before = "".join(pane.view.engraving.pages)
+    note = doc.score.notes(Voice.SOPRANO)[0]
+    with qtbot.waitSignal(pane.engraved, timeout=TIMEOUT_MS):
+        window.editor.replace_notes([(Voice.SOPRANO, note)], [(Voice.SOPRANO, note.with_(pitch=note.pitch + 2))],
+                                   "Move notes")
+    settle(qtbot, pane)
+    assert "".join(pane.view.engraving.pages) != before
+    with qtbot.waitSignal(pane.engraved, timeout=TIMEOUT_MS):
+        doc.undo_stack.undo()
+    settle(qtbot, pane)
+    assert "".join(pane.view.engraving.pages) == before
+
+
+def test_a_click_on_a_notehead_selects_the_note_in_the_roll_and_the_roll_selection_shows_in_the_score(window, qtbot):
+    pane, doc = window.score_pane, window.doc
+    settle(qtbot, pane)
+    g = pane.view.engraving
+    bass = doc.score.notes(Voice.BASS)[2]
+    mark = g.marks_of(Voice.BASS, bass.start)[0]
+    at = QPointF(mark.x + g.staff_space * 0.6, pane.view.page_top(mark.page) + mark.y)
+    qtbot.mouseClick(pane.view, Qt.LeftButton, pos=at.toPoint())
+    assert doc.selection == {(Voice.BASS, bass)} and doc.active_voice == Voice.BASS
+    assert window.roll.selected_notes() == {(Voice.BASS, bass)}
+    doc.select([(Voice.ALTO, doc.score.notes(Voice.ALTO)[0])])
+    assert pane.view.selected == {(Voice.ALTO, doc.score.notes(Voice.ALTO)[0].start)}
+
+
+def test_locked_bars_are_marked_and_the_playhead_is_drawn_in_the_score(window, qtbot):
+    pane = window.score_pane
+    window.editor.toggle_bar_lock(1)
+    assert {(v, 1) for v in Voice} <= pane.view.locked
+    window.transport.move_playhead(20.0)
+    assert pane.view.playhead == 20.0
+    box, x = pane.view.engraving.x_of(20.0)
+    assert box.bar == 1 and box.left < x < box.right
+    pane.view.grab()   # paints the overlays without error
+
+
+def test_voice_leading_findings_are_marked_at_their_notes(window, qtbot):
+    pane, g = window.score_pane, window.generation
+    g.act_overlay.setChecked(True)
+    qtbot.waitUntil(lambda: bool(g.overlay.markers) == bool(pane.view.marks) and g.overlay.markers is not None,
+                    timeout=TIMEOUT_MS)
+    if g.overlay.markers:
+        assert pane.view.marks
+    pane.view.grab()
+
+
+def test_browsing_candidates_changes_the_coloured_bars(qtbot, window):
+    pane, doc, g = window.score_pane, window.doc, window.generation
+    g.panel.candidates.setValue(3)
+    doc.select_bars([4, 5])
+    g.fill()
+    qtbot.waitUntil(lambda: g.job is None, timeout=TIMEOUT_MS)
+    assert len(g.candidates()) == 3
+    seen = []
+    for _ in range(3):
+        settle(qtbot, pane)
+        svg = "".join(pane.view.engraving.pages)
+        assert {b for _, b in pane.view.candidate_cells} == {4, 5}
+        assert svg.count("#1565c0") > 0, "the candidate's notes are in the candidate colour"
+        seen.append(svg)
+        g.act_next.trigger()
+    assert len(set(seen)) == 3, "each candidate reads differently"
+    g.panel.browser.discard_button.click()
+    settle(qtbot, pane)
+    assert not pane.view.candidate_cells and "#1565c0" not in "".join(pane.view.engraving.pages)
+
+
+def test_open_score_has_four_staves_and_hiding_the_pane_stops_engraving(window, qtbot):
+    pane = window.score_pane
+    with qtbot.waitSignal(pane.engraved, timeout=TIMEOUT_MS):
+        pane.set_layout_kind("open")
+    settle(qtbot, pane)
+    assert all(len(b.staves) == 4 for b in pane.view.engraving.bars)
+    window.registry["score_pane"].trigger()
+    assert not window.score_dock.isVisible()
+    window.editor.delete_note(Voice.SOPRANO, window.doc.score.notes(Voice.SOPRANO)[0])
+    assert not pane._now.isActive() and not pane.runner.busy, "a hidden pane does not engrave"
+    window.registry["score_pane"].trigger()
+    with qtbot.waitSignal(pane.engraved, timeout=TIMEOUT_MS):
+        pass   # shown again: it catches up
