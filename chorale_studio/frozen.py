@@ -73,12 +73,23 @@ def attach_parent_console() -> bool:
     return True
 
 
+def ensure_std_streams() -> None:
+    """A windowed app started without a console (double-clicked on Windows) has ``sys.stdout`` and
+    ``sys.stderr`` set to None; libraries that write to them directly (music21's warnings call
+    ``sys.stderr.write``) would then raise.  Give them a sink that discards what they write."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+
+
 def prepare_frozen_app() -> None:
     """Everything the bundle needs before the CLI starts; does nothing in a source checkout."""
     if not getattr(sys, "frozen", False):
         return
     if wants_console(sys.argv):
         attach_parent_console()
+    ensure_std_streams()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     preload_fluidsynth_libraries(bundle_dir() / "resources" / "fluidsynth")

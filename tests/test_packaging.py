@@ -196,6 +196,18 @@ def test_the_windowed_windows_app_prints_only_when_asked_to():
     assert attach_parent_console() is False  # not Windows, or output already has somewhere to go
 
 
+def test_a_windowed_app_without_a_console_gets_streams_that_libraries_can_write_to(monkeypatch):
+    from chorale_studio.frozen import ensure_std_streams
+
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    ensure_std_streams()
+    sys.stderr.write("music21: a warning nobody sees\n")  # as music21's environment.warn does
+    print("and a print")
+    sys.stdout.close()
+    sys.stderr.close()
+
+
 def test_the_menu_entry_opens_the_file_types_the_installer_registers():
     import xml.etree.ElementTree as ET
 
