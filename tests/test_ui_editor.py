@@ -92,7 +92,7 @@ def test_dragging_the_right_edge_makes_a_note_longer(window, qtbot):
     assert soprano(window) == (Note(start=0, length=12, pitch=67),)
 
 
-def test_clicking_a_note_and_pressing_delete_removes_it_and_right_click_too(window, qtbot):
+def test_clicking_a_note_and_pressing_delete_removes_it_and_so_does_its_right_click_menu(window, qtbot):
     canvas = window.roll.canvas
     window.editor.draw_note(Voice.SOPRANO, Note(start=0, length=4, pitch=67))
     window.editor.draw_note(Voice.SOPRANO, Note(start=8, length=4, pitch=72))
@@ -102,6 +102,9 @@ def test_clicking_a_note_and_pressing_delete_removes_it_and_right_click_too(wind
     qtbot.keyClick(canvas, Qt.Key_Delete)
     assert soprano(window) == (Note(start=8, length=4, pitch=72),)
     qtbot.mouseClick(canvas, Qt.RightButton, Qt.NoModifier, at(window, 9, 72))
+    menu = window.context_menus.menu
+    assert {"Delete", "Phrase End (Fermata)", "Fill Selection"} <= set(window.context_menus.texts())
+    next(a for a in menu.actions() if a.text() == "&Delete").trigger()
     assert soprano(window) == ()
     window.act_undo.trigger()
     window.act_undo.trigger()

@@ -41,6 +41,7 @@ def run_app(file: str | None = None, on_shown: Callable[[MainWindow], object] | 
     else:
         QTimer.singleShot(0, window.connect_playback)
         QTimer.singleShot(0, lambda: window.recover_or_open(file))
+        QTimer.singleShot(0, window.generation.preload)   # the model is ready before the first request
     try:
         return app.exec()
     finally:

@@ -88,25 +88,33 @@ class ReplaceCellsCommand(QUndoCommand):
 
 
 class PieceCommand(QUndoCommand):
-    """A whole-piece change (key, meter, insert or delete bars): swaps before/after states."""
+    """A whole-piece change (key, meter, transposition, insert or delete bars): swaps before/after states.
 
-    def __init__(self, doc: ScoreDocument, after: Score, text: str) -> None:
+    ``new_piece``: the change is another piece (an accepted new chorale), no longer the file's: the
+    document forgets its path (the title says "Untitled") until undo brings the file's piece back."""
+
+    def __init__(self, doc: ScoreDocument, after: Score, text: str, *, new_piece: bool = False) -> None:
         super().__init__(text)
         self.doc = doc
         self.before = doc.snapshot()
         self.after = after.copy()
+        self.path_before = doc.path
+        self.new_piece = new_piece
 
-    def _apply(self, state: Score) -> None:
+    def _apply(self, state: Score, path) -> None:
         assign(self.doc.score, state)
         self.doc.prune_selection()
         self.doc.scoreChanged.emit()
         self.doc.locksChanged.emit()
+        if self.new_piece:
+            self.doc.path = path
+            self.doc.fileChanged.emit()
 
     def redo(self) -> None:
-        self._apply(self.after)
+        self._apply(self.after, None)
 
     def undo(self) -> None:
-        self._apply(self.before)
+        self._apply(self.before, self.path_before)
 
 
 class TempoCommand(QUndoCommand):

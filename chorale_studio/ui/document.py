@@ -138,9 +138,12 @@ class ScoreDocument(QObject):
         return self._selected_bars
 
     def select(self, notes, *, add: bool = False) -> None:
+        """Select ``notes``; selected notes and selected bars exclude each other, so what is seen is what
+        generation writes."""
         new = frozenset(notes) | (self._selection if add else frozenset())
-        if new != self._selection:
-            self._selection = new
+        bars = frozenset() if new else self._selected_bars
+        if (new, bars) != (self._selection, self._selected_bars):
+            self._selection, self._selected_bars = new, bars
             self.selectionChanged.emit()
 
     def toggle_selected(self, item: SelectedNote) -> None:
@@ -148,8 +151,9 @@ class ScoreDocument(QObject):
 
     def select_bars(self, bars) -> None:
         new = frozenset(b for b in bars if 0 <= b < self.score.bars)
-        if new != self._selected_bars:
-            self._selected_bars = new
+        notes = frozenset() if new else self._selection
+        if (new, notes) != (self._selected_bars, self._selection):
+            self._selected_bars, self._selection = new, notes
             self.selectionChanged.emit()
 
     def clear_selection(self) -> None:

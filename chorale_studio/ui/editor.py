@@ -22,6 +22,18 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}(s)"
 
 
+_INTERVALS = ("unison", "a minor second", "a major second", "a minor third", "a major third", "a fourth",
+              "a tritone", "a fifth", "a minor sixth", "a major sixth", "a minor seventh", "a major seventh")
+
+
+def interval_name(semitones: int) -> str:
+    """5 → 'up a fourth', -12 → 'down an octave', 14 → 'up an octave and a major second'."""
+    octaves, rest = divmod(abs(semitones), 12)
+    parts = (["an octave" if octaves == 1 else f"{octaves} octaves"] if octaves else []) + \
+        ([_INTERVALS[rest]] if rest or not octaves else [])
+    return f"{'up' if semitones > 0 else 'down' if semitones < 0 else 'by'} {' and '.join(parts)}"
+
+
 class ScoreEditor(QObject):
     """Every change to a ScoreDocument's piece: notes, locks, bars, key, meter, tempo, paste, candidates."""
 
@@ -107,6 +119,33 @@ class ScoreEditor(QObject):
             after.key = key
             self.doc.push(PieceCommand(self.doc, after, f"Key {key.name}"))
 
+    def transpose(self, semitones: int, key: Key | None = None) -> bool:
+        """Move every note by ``semitones`` and the key with it (or to ``key``): one step.  Notes that leave
+        their voice's range are kept and counted in a message."""
+        if not semitones and (key is None or key == self.score.key):
+            return False
+        try:
+            after = edits.transposed(self.score, semitones, key)
+        except ChoraleError as exc:
+            self.failed.emit("Could not transpose", str(exc))
+            return False
+        self.doc.push(PieceCommand(self.doc, after, f"Transpose {interval_name(semitones)}"))
+        out = len(edits.out_of_range(after))
+        text = f"Transposed {interval_name(semitones)} to {after.key.name}"
+        self.message.emit(f"{text}; {_plural(out, 'note')} now lie outside their voice's range" if out else text)
+        return True
+
+    def toggle_fermata(self, step: int) -> None:
+        """Mark the beat at ``step`` as a phrase end, or unmark it."""
+        beat = self.score.meter.steps_per_beat
+        step = min(self.score.total_steps - 1, step // beat * beat)
+        after = self.doc.snapshot()
+        on = step not in after.fermatas
+        after.set_fermata(step, on)
+        bar, in_bar = divmod(step, self.score.steps_per_bar)
+        where = f"bar {bar + 1}, beat {in_bar // beat + 1}"
+        self.doc.push(PieceCommand(self.doc, after, f"{'Phrase end at' if on else 'No phrase end at'} {where}"))
+
     def set_meter(self, meter: Meter) -> None:
         if meter != self.score.meter:
             self.doc.push(PieceCommand(self.doc, edits.with_meter(self.score, meter), f"Meter {meter}"))
@@ -144,7 +183,7 @@ class ScoreEditor(QObject):
 
     def _accepting(self, candidate, text: str, whole_piece: bool, continued_from: Score | None):
         if whole_piece:
-            return PieceCommand(self.doc, candidate.score, text)
+            return PieceCommand(self.doc, candidate.score, text, new_piece=True)
         if continued_from is not None:
             if self.score.bars != continued_from.bars:
                 raise ChoraleError(f"the piece now has {self.score.bars} bars, not the {continued_from.bars} it "

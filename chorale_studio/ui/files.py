@@ -139,7 +139,7 @@ class DocumentFiles(QObject):
     # ---- exporting -----------------------------------------------------------------------------
     def _export_path(self, path, title: str, suffix: str, file_filter: str) -> Path | None:
         if path is None:
-            start = (self.doc.path or Path(self.last_folder()) / self.doc.display_name).with_suffix(suffix)
+            start = (self.doc.path or self.document_folder() / self.doc.display_name).with_suffix(suffix)
             path, _ = QFileDialog.getSaveFileName(self.parent_widget, title, str(start), file_filter)
             if not path:
                 return None
@@ -209,6 +209,14 @@ class DocumentFiles(QObject):
         entry = str(Path(path).resolve())
         files = [entry] + [f for f in self.recent_files() if f != entry]
         self.qsettings.setValue("recentFiles", files[:MAX_RECENT])
+
+    def document_folder(self) -> Path:
+        """Where the document lives: its project's folder, else that of the last project opened or saved (an
+        imported file's folder is where it came from, not where its chorale goes)."""
+        if self.doc.path is not None:
+            return self.doc.path.parent
+        projects = [Path(f) for f in self.recent_files() if f.lower().endswith(".chorale")]
+        return projects[0].parent if projects else Path.home()
 
     def last_folder(self) -> str:
         files = self.recent_files()

@@ -17,22 +17,21 @@ from enum import Enum
 from typing import Callable
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtWidgets import QDialog, QToolBar
+from PySide6.QtWidgets import QDialog
 
 from ..errors import ChoraleError
 from ..score import Cell, Key, Meter, Score, Voice
 from .actions import ActionRegistry
 from .document import ScoreDocument
 from .editor import ScoreEditor
+from .generation_actions import CONTINUE_BARS, add_generation_actions
 from .generate_panel import (GeneratePanel, load_default_settings, new_seed, sampling_from, save_default_settings,
                              seed_locked_from, settings_table)
-from .generation_dialogs import HarmonizeDialog, NewChoraleDialog, bars_text
+from .generation_dialogs import HarmonizeDialog, NewChoraleDialog, bars_text, cells_text
 from .notifier import Notifier
 from .overlay import VoiceLeadingOverlay
 from .worker import GenerationRunner
 
-CONTINUE_BARS = 4
-MENU = "&Generate"
 
 
 class JobKind(Enum):
@@ -61,6 +60,8 @@ class GenerationController(QObject):
     auditionRequested = Signal(object, float)       # play this score from this step
     auditionStopped = Signal()                      # back to the document's score, stopped
     panelWanted = Signal()                          # candidates are ready: show the panel
+    previewPieceChanged = Signal(object, object)    # the piece to draw instead of the document's (or None),
+                                                    # and the (first, end) bars to bring into view (or None)
 
     def __init__(self, doc: ScoreDocument, editor: ScoreEditor, selected_cells: Callable[[], set[Cell]],
                  notifier: Notifier, qsettings: QSettings, actions: ActionRegistry,
@@ -81,60 +82,17 @@ class GenerationController(QObject):
         self._auditioning = False
         self._targets: frozenset[Cell] = frozenset()
         self._settings_of = None             # the doc.settings table the panel was last read from
-        self.toolbar = self._add_actions(actions)
+        self._preloading = False             # loading the model before anyone asked (errors are only noted)
+        self.toolbar = add_generation_actions(self, actions)
         self._wire()
         self._read_document_settings()
         self._update_actions()
 
     # ---- actions -------------------------------------------------------------------------------
-    def _add_actions(self, actions: ActionRegistry) -> QToolBar:
-        """Put the Generate menu's actions (and the overlay's, in View) into ``actions``; returns the toolbar."""
-        def a(name, text, slot, shortcut=None, tip=""):
-            return actions.add(name, text, slot, shortcut, tip, menu=MENU)
-
-        self.act_new = a("generate_new", "&New Chorale…", self.ask_new_chorale, "Ctrl+Shift+N",
-                         "Let the model write a new chorale (bars, key, meter, style)")
-        self.act_continue = a("generate_continue", f"&Continue (+{CONTINUE_BARS} Bars)", self.continue_,
-                              "Ctrl+Shift+C", f"Write {CONTINUE_BARS} more bars after the last one")
-        self.act_fill = a("generate_fill", "&Fill Selection", self.fill, "Ctrl+G",
-                          "Rewrite the selected bars or notes' cells, keeping locked cells")
-        self.act_harmonize = a("generate_harmonize", "&Harmonize…", self.ask_harmonize, "Ctrl+H",
-                               "Write chosen voices against the others, over the selected bars or the whole piece")
-        self.act_regenerate = a("generate_again", "&Regenerate", self.regenerate, "Ctrl+R",
-                                "The same request again with a new seed")
-        actions.separator(MENU)
-        self.act_cancel = a("generate_cancel", "C&ancel Generation", self.cancel, "Esc",
-                            "Stop writing; nothing is changed")
-        actions.separator(MENU)
-        self.act_prev = a("candidate_previous", "&Previous Candidate", self.browser.previous, "Alt+Left")
-        self.act_next = a("candidate_next", "Ne&xt Candidate", self.browser.next, "Alt+Right")
-        self.act_hear = a("candidate_hear", "&Hear Candidate", lambda: self.hear(self.browser.current), "Alt+Space")
-        self.act_accept = a("candidate_accept", "&Accept Candidate", self.accept, "Ctrl+Return",
-                            "Put the chosen candidate into the chorale (one undo step)")
-        self.act_discard = a("candidate_discard", "&Discard Candidates", self.discard, "Ctrl+Backspace",
-                             "Keep the chorale as it was")
-        actions.separator(MENU)
-        self.act_load_model = a("model_load", "&Load Model Folder…", self.chooser.ask_folder, None,
-                                "Use another compatible model checkpoint folder")
-        actions.separator("&View")
-        self.act_overlay = actions.add("overlay", "Voice-Leading &Overlay", None, "Ctrl+Shift+V",
-                                       "Mark parallels, crossings, spacing and range problems on the piano roll",
-                                       menu="&View", checkable=True)
-        self.act_overlay.toggled.connect(self.overlay.set_enabled)
-        tb = QToolBar("Generate")
-        tb.setObjectName("generateToolbar")
-        tb.setMovable(False)
-        tb.addActions([self.act_fill, self.act_continue, self.act_harmonize, self.act_regenerate])
-        for act, text in ((self.act_continue, "Continue"), (self.act_harmonize, "Harmonize"),
-                          (self.act_fill, "Fill"), (self.act_overlay, "Overlay")):
-            act.setIconText(text)   # the toolbar's short name; menus keep the full one
-        tb.addSeparator()
-        tb.addAction(self.act_overlay)
-        return tb
-
     def _wire(self) -> None:
         r = self.runner
         for signal, slot in ((r.status, self._status), (r.progress, self._progress), (r.finished, self._finished),
+                             (r.loading, self._loading),
                              (r.failed, self._failed), (r.cancelled, self._cancelled),
                              (r.modelLoaded, self._model_loaded), (r.modelFailed, self._model_failed),
                              (self.panel.cancelRequested, self.cancel),
@@ -179,36 +137,59 @@ class GenerationController(QObject):
         self._status("Loading model…")
         self.runner.load(folder)
 
+    def preload(self) -> None:
+        """Load the chosen model now, on the worker, so that the first request starts writing at once."""
+        if self.chooser.capabilities is None and not self.runner.busy:
+            self._preloading = True
+            self.runner.load(self.chooser.folder)
+
+    def _loading(self, stage: int, stages: int, text: str) -> None:
+        """A stage of the model load: shown with its share of the bar when someone is waiting for it."""
+        if self.job is not None:
+            self.panel.progress.setRange(0, stages)
+            self.panel.progress.setValue(stage)
+        self._status(f"Loading model ({stage + 1}/{stages}): {text}…")
+
     def _model_loaded(self, folder: str, capabilities) -> None:
+        self._preloading = False
         self.chooser.set_loaded(folder, capabilities)
         self.panel.set_known_styles(capabilities.styles)
         self._status(f"Model ready: {capabilities.strategy}" if self.job is None else "Writing…")
 
     def _model_failed(self, folder: str, message: str) -> None:
-        if self.job is None:   # a running job reports the same problem through failed
+        preloading, self._preloading = self._preloading, False
+        if preloading and self.job is None:   # nobody asked yet: say it quietly; a request will say it aloud
+            self._status(f"The model could not be loaded: {message}")
+        elif self.job is None:   # a running job reports the same problem through failed
             self.notifier.show_error("That folder is not a chorale model", message)
 
     # ---- requests ------------------------------------------------------------------------------
     def ask_new_chorale(self) -> None:
-        dialog = NewChoraleDialog(self.panel.window(), self.panel.style.currentData(), self.doc.score)
+        dialog = NewChoraleDialog(self.panel.window(), self.panel.style.currentData(), self.doc.score,
+                                  self.act_cadence.isChecked())
         if dialog.exec() == QDialog.Accepted:
             self.new_chorale(**dialog.values())
 
-    def new_chorale(self, bars: int = 8, key: Key = Key(), meter: Meter = Meter(), style: str | None = None) -> bool:
+    def new_chorale(self, bars: int = 8, key: Key = Key(), meter: Meter = Meter(), style: str | None = None,
+                    cadence: bool | None = None) -> bool:
+        """A new piece (ending with a cadence when ``cadence``, by default as Generate ▸ End With a Cadence)."""
+        cadence = self.act_cadence.isChecked() if cadence is None else cadence
         if style is not None and style != self.panel.style.currentData():
             self.panel.style.setCurrentIndex(self.panel.style.findData(style))
         from ..generation.requests import NewRequest
 
         tempo = float(self.doc.score.tempo)
         return self._start(JobKind.NEW, lambda sampling: NewRequest(bars=bars, meter=meter, key=key, tempo=tempo,
-                                                                    sampling=sampling),
-                           f"New chorale of {bars} bars")
+                                                                    sampling=sampling, cadence=cadence),
+                           f"New chorale of {bars} bars in {key.name}, {meter}")
 
-    def continue_(self, bars: int = CONTINUE_BARS) -> bool:
+    def continue_(self, bars: int = CONTINUE_BARS, cadence: bool | None = None) -> bool:
         from ..generation.requests import ContinueRequest
 
+        cadence = self.act_cadence.isChecked() if cadence is None else cadence
         score = self.doc.snapshot()
-        return self._start(JobKind.CONTINUE, lambda sampling: ContinueRequest(score, bars=bars, sampling=sampling),
+        return self._start(JobKind.CONTINUE, lambda sampling: ContinueRequest(score, bars=bars, sampling=sampling,
+                                                                              cadence=cadence),
                            f"Continue with {bars} bars")
 
     def fill(self, cells: set[Cell] | None = None) -> bool:
@@ -221,7 +202,7 @@ class GenerationController(QObject):
             return False
         score = self.doc.snapshot()
         return self._start(JobKind.FILL, lambda sampling: FillRequest(score, frozenset(cells), sampling),
-                           f"Fill {bars_text(b for _, b in cells)}")
+                           f"Fill {cells_text(c for c in cells if c not in score.locks)}")
 
     def ask_harmonize(self) -> None:
         dialog = HarmonizeDialog(self.panel.window(), self._default_harmony_voices(), self._harmony_bars())
@@ -261,9 +242,9 @@ class GenerationController(QObject):
         self.panel.seed.setValue(new_seed())
         r = job.request
         if job.kind is JobKind.NEW:
-            return self.new_chorale(r.bars, r.key, r.meter)
+            return self.new_chorale(r.bars, r.key, r.meter, cadence=r.cadence)
         if job.kind is JobKind.CONTINUE:
-            return self.continue_(r.bars)
+            return self.continue_(r.bars, cadence=r.cadence)
         if job.kind is JobKind.FILL:
             return self.fill(r.cells)
         return self.harmonize(r.voices, (r.start, r.end))
@@ -287,8 +268,11 @@ class GenerationController(QObject):
         self.panel.set_running(True, "Loading model…" if loading else f"{text}…")
         self.panel.progress_box.setTitle(text)
         self._targets = frozenset(targets)
+        bars = (min(b for _, b in targets), max(b for _, b in targets) + 1)
+        # A new piece is drawn on its own grid; a continuation with the bars it adds; the others in place.
+        self.previewPieceChanged.emit(request.base() if kind in (JobKind.NEW, JobKind.CONTINUE) else None, bars)
         self.previewChanged.emit((), self._targets, False)
-        self._status("Loading model…" if loading else f"{text}…")
+        self._status(f"{text} (loading the model first)…" if loading else f"{text}…")
         self._update_actions()
         return True
 
@@ -315,18 +299,22 @@ class GenerationController(QObject):
         self.panel.status.setText(f"{len(notes)} notes written ({words} of about {expected} words)")
         self.previewChanged.emit(notes, self._targets, False)
 
-    def _job_ended(self) -> Job:
+    def _job_ended(self, *, answered: bool = False) -> Job:
         job, self.job = self.job, None
         self.panel.set_running(False)
         self.previewChanged.emit((), frozenset(), False)
+        if not answered:   # (answered: the candidates are shown on the same piece next)
+            self.previewPieceChanged.emit(None, None)
         self._update_actions()
         return job
 
     def _finished(self, request, result) -> None:
         if not self._is_current(request):
             return
-        job = self._job_ended()
+        job = self._job_ended(answered=True)
         self.shown, self.result = job, result
+        if job.kind not in (JobKind.NEW, JobKind.CONTINUE):   # the others are shown on the document
+            self.previewPieceChanged.emit(None, None)
         n = len(result.candidates)
         self.browser.set_candidates(result.candidates)
         self.panel.candidates_box.setTitle(f"Candidates — {job.text}")
@@ -410,6 +398,7 @@ class GenerationController(QObject):
         self._auditioning = False
         if self.result is not None:
             self.previewChanged.emit((), frozenset(), False)
+            self.previewPieceChanged.emit(None, None)
         self.result = self.shown = None
         self.browser.set_candidates(())
         self.panel.candidates_box.hide()

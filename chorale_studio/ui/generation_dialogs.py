@@ -16,10 +16,23 @@ def bars_text(bars) -> str:
     return f"bar {bars[0] + 1}" if len(bars) == 1 else f"bars {bars[0] + 1}–{bars[-1] + 1}"
 
 
+def cells_text(cells) -> str:
+    """What a set of cells is, in words: 'bars 5–6' (every voice), 'the alto in bar 4', 'soprano and bass
+    in bars 2–3'."""
+    cells = set(cells)
+    voices = sorted({v for v, _ in cells})
+    where = bars_text(b for _, b in cells)
+    if len(voices) == len(Voice) or not cells:
+        return where
+    names = [v.label.lower() for v in voices]
+    who = f"the {names[0]}" if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    return f"{who} in {where}"
+
+
 class NewChoraleDialog(QDialog):
     """Bars, key, meter and style of a new chorale."""
 
-    def __init__(self, parent: QWidget, style: str, score: Score) -> None:
+    def __init__(self, parent: QWidget, style: str, score: Score, cadence: bool = True) -> None:
         super().__init__(parent)
         self.setWindowTitle("New Chorale")
         self.bars = QSpinBox()
@@ -40,6 +53,9 @@ class NewChoraleDialog(QDialog):
         form.addRow("Key", self.key)
         form.addRow("Meter", self.meter)
         form.addRow("Style", self.style)
+        self.cadence = QCheckBox("End with a cadence (dominant, then the tonic in root position)")
+        self.cadence.setChecked(cadence)
+        form.addRow(self.cadence)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("Write")
         buttons.accepted.connect(self.accept)
@@ -51,7 +67,8 @@ class NewChoraleDialog(QDialog):
 
     def values(self) -> dict:
         return {"bars": self.bars.value(), "key": self.keys[self.key.currentIndex()],
-                "meter": Meter.parse(self.meter.currentText()), "style": self.style.currentData()}
+                "meter": Meter.parse(self.meter.currentText()), "style": self.style.currentData(),
+                "cadence": self.cadence.isChecked()}
 
 
 class HarmonizeDialog(QDialog):

@@ -13,16 +13,19 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
 
-from ..score import Key, Meter, Score, Voice, pitch_name
+from ..score import Key, Meter, Score, Voice, edits, pitch_name
 from . import theme
 from .actions import ActionRegistry
 from .document import ScoreDocument, SelectedNote
 from .editor import ScoreEditor
 from .files import APP_NAME, DocumentFiles
 from .generation_controller import GenerationController
-from .generation_dialogs import bars_text
+from .context_menus import BAR_ACTIONS, NOTE_ACTIONS, PLACE_ACTIONS, ContextMenus
+from .generation_dialogs import bars_text, cells_text
+from .help import HelpWindows
 from .notation.pane import ScorePane
 from .notifier import Notifier
+from .piece_dialogs import TRANSPOSE, TransposeDialog, ask_key_change
 from .piano_roll import SNAP_CHOICES, PianoRoll
 from .recovery import Autosaver, offer_recovery
 from .transport import TransportBar
@@ -77,6 +80,8 @@ class MainWindow(QMainWindow):
                                                self.settings, self.registry, self)
         self._add_generation()
         self._add_score_pane()
+        self.help = HelpWindows(self, self.registry, self.doc, theme.OVERLAY_COLORS)
+        self.context_menus = ContextMenus(self.registry, self)
         self.registry.add("about", "&About Chorale Studio", self.about, menu="&Help")
         self.registry.build_menus(self.menuBar(), MENUS)
         self._build_status_bar()
@@ -133,6 +138,9 @@ class MainWindow(QMainWindow):
         a(p, "key", "&Key…", self._ask_key)
         a(p, "meter", "&Meter…", self._ask_meter)
         a(p, "tempo", "&Tempo…", self._ask_tempo)
+        a(p, "transpose", "Trans&pose…", self._ask_transpose, "Ctrl+T", "Move the whole piece by an interval or to a key")
+        a(p, "fermata", "Phrase &End (Fermata)", self.toggle_fermata, "Ctrl+;",
+          "Mark or unmark the beat of the selected note (or the playhead) as the end of a phrase")
         reg.separator(p)
         a(p, "insert_bars", "&Insert Bars…", self._ask_insert_bars, None,
           "Insert empty bars before the selected bar (or the playhead's bar)")
@@ -150,6 +158,7 @@ class MainWindow(QMainWindow):
         panel.setShortcut(QKeySequence("F9"))
         self.addToolBar(g.toolbar)
         g.previewChanged.connect(lambda notes, cells, solid: self.roll.set_ghost_notes(notes, cells, solid=solid))
+        g.previewPieceChanged.connect(self._preview_piece)
         g.markersChanged.connect(self.roll.set_markers)
         g.panelWanted.connect(self.dock.show)
         g.auditionRequested.connect(self.transport.audition)
@@ -189,6 +198,8 @@ class MainWindow(QMainWindow):
         doc.selectionChanged.connect(self._selection_changed)
         self.roll.hoverChanged.connect(self._hover)
         self.roll.snapChanged.connect(self._snap_changed)
+        self.roll.noteMenuRequested.connect(self._note_menu)
+        self.roll.barMenuRequested.connect(lambda _bar, at: self.context_menus.show(BAR_ACTIONS, at))
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.editor.failed.connect(self.show_error)
         self.notifier.status.connect(self.statusBar().showMessage)
@@ -215,10 +226,25 @@ class MainWindow(QMainWindow):
 
     def _selection_changed(self) -> None:
         n = len(self.doc.selection)
+        target = self.roll.view.target_cells
+        fill = f" — Fill writes {cells_text(target)}" if target else " — all locked: Fill writes nothing"
         if n:
-            self.statusBar().showMessage(f"{n} note{'s' if n != 1 else ''} selected", 3000)
+            self.statusBar().showMessage(f"{n} note{'s' if n != 1 else ''} selected{fill}", 8000)
         elif self.doc.selected_bars:
-            self.statusBar().showMessage(f"{bars_text(self.doc.selected_bars)} selected", 3000)
+            self.statusBar().showMessage(f"{bars_text(self.doc.selected_bars)} selected{fill}", 8000)
+
+    def _preview_piece(self, piece, bars) -> None:
+        """Generation shows another piece (a new one, or with coming bars) and the bars to look at."""
+        self.roll.set_preview_piece(piece)
+        if piece is not None and not piece.note_count():
+            self.roll.fit_to_window()   # a new piece, in its own key and meter
+        elif bars is not None:
+            self.roll.reveal_bars(*bars)
+
+    def _note_menu(self, on_note: bool, step: int, at) -> None:
+        if not on_note:
+            self._playhead_moved(float(step))
+        self.context_menus.show(NOTE_ACTIONS if on_note else PLACE_ACTIONS, at)
 
     def _snap_changed(self, steps: int) -> None:
         name = next(k for k, v in SNAP_CHOICES.items() if v == steps)
@@ -323,7 +349,29 @@ class MainWindow(QMainWindow):
         current = keys.index(self.doc.score.key) if self.doc.score.key in keys else 0
         name, ok = QInputDialog.getItem(self, "Key", "Key of the chorale:", names, current, False)
         if ok:
-            self.editor.set_key(keys[names.index(name)])
+            self.change_key(keys[names.index(name)])
+
+    def change_key(self, key: Key) -> None:
+        """A new key: the music is transposed into it, or only the signature changes, as the composer says."""
+        old = self.doc.score.key
+        if key == old or not self.doc.score.note_count() or key.mode != old.mode:
+            self.editor.set_key(key)
+            return
+        answer = ask_key_change(self, old, key)
+        if answer == TRANSPOSE:
+            self.editor.transpose(edits.semitones_between(old, key), key)
+        elif answer is not None:
+            self.editor.set_key(key)
+
+    def _ask_transpose(self) -> None:
+        dialog = TransposeDialog(self, self.doc.score)
+        if dialog.exec() == TransposeDialog.Accepted:
+            self.editor.transpose(*dialog.values())
+
+    def toggle_fermata(self) -> None:
+        """Mark the beat of the first selected note (or of the playhead) as a phrase end, or unmark it."""
+        sel = self.doc.selection
+        self.editor.toggle_fermata(min(n.start for _, n in sel) if sel else int(self.roll.playhead))
 
     def _ask_meter(self) -> None:
         options = ["4/4", "3/4"]

@@ -7,7 +7,7 @@ keys call the ``ScoreEditor``, and it repaints when the document says something 
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QScrollBar, QWidget
 
 from ..score import Cell, Voice
@@ -31,6 +31,8 @@ class PianoRoll(QWidget):
     hoverChanged = Signal(int, int)     # step, pitch under the mouse
     seekRequested = Signal(float)       # the user clicked the ruler at this step
     snapChanged = Signal(int)
+    noteMenuRequested = Signal(bool, int, QPoint)   # right-click on the canvas: on a note?, step, global position
+    barMenuRequested = Signal(int, QPoint)          # right-click on the ruler: bar, global position
 
     def __init__(self, editor: ScoreEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,9 +63,13 @@ class PianoRoll(QWidget):
         self.canvas.hoverChanged.connect(self.hoverChanged)
         self.canvas.zoomRequested.connect(self._zoom)
         self.canvas.scrollRequested.connect(self._scroll_by)
+        self.canvas.menuRequested.connect(self.noteMenuRequested)
+        self.ruler.barMenuRequested.connect(self.barMenuRequested)
         doc.scoreChanged.connect(self._score_changed)
-        for signal in (doc.locksChanged, doc.selectionChanged, doc.activeVoiceChanged, doc.mixChanged):
+        for signal in (doc.locksChanged, doc.activeVoiceChanged):
             signal.connect(self._repaint_all)
+        for signal in (doc.selectionChanged, doc.mixChanged, doc.locksChanged):
+            signal.connect(self._target_changed)
         self.setFocusProxy(self.canvas)
         self.center_on_pitch(66)
 
@@ -81,13 +87,18 @@ class PianoRoll(QWidget):
         return set(self.doc.selected_bars)
 
     def selected_cells(self) -> set[Cell]:
-        """Cells chosen for work: every visible voice of the selected bars, and the cells of selected notes."""
+        """The cells Fill writes, from the one visible selection: every visible voice of the bars selected in
+        the ruler, else the cells of the selected notes (the document keeps only one of the two)."""
         score = self.doc.score
-        visible = [v for v in Voice if self.doc.is_visible(v)]
-        cells = {(v, b) for b in self.doc.selected_bars for v in visible}
-        for v, n in self.doc.selection:
-            cells |= {(v, b) for b in range(score.bar_of(n.start), score.bar_of(n.end - 1) + 1)}
-        return cells
+        if self.doc.selected_bars:
+            visible = [v for v in Voice if self.doc.is_visible(v)]
+            return {(v, b) for b in self.doc.selected_bars for v in visible}
+        return {(v, b) for v, n in self.doc.selection
+                for b in range(score.bar_of(n.start), score.bar_of(n.end - 1) + 1)}
+
+    def _target_changed(self) -> None:
+        self.view.target_cells = frozenset(c for c in self.selected_cells() if c not in self.doc.score.locks)
+        self._repaint_all()
 
     # ---- playhead and generation's layers --------------------------------------------------------
     def set_playhead(self, step: float) -> None:
@@ -107,6 +118,29 @@ class PianoRoll(QWidget):
         self.view.ghost_solid = solid
         self._update_scrollbars()
         self.canvas.update()
+
+    def set_preview_piece(self, piece) -> None:
+        """Draw ``piece``'s grid, bar numbers and locks instead of the document's (None: the document's again):
+        a new chorale in its own key and meter, or the piece with the bars a continuation is writing."""
+        self.view.piece = piece
+        self._update_scrollbars()
+        self._repaint_all()
+
+    def reveal_bars(self, first: int, end: int) -> None:
+        """Scroll (and zoom out if they do not fit) so that bars ``first`` … ``end - 1`` are in view."""
+        v = self.view
+        spb = v.shown(self.doc.score).steps_per_bar
+        width = max(1, self.canvas.width() - 12)
+        needed = (end - first) * spb * v.px_per_step
+        if needed > width:
+            v.px_per_step = max(2.0, width / ((end - first) * spb))
+            self._update_scrollbars()
+        x0, x1 = first * spb * v.px_per_step, end * spb * v.px_per_step
+        if x0 < self.hbar.value():
+            self.hbar.setValue(int(max(0.0, x0 - 6)))
+        elif x1 > self.hbar.value() + width:
+            self.hbar.setValue(int(min(x0, x1 - width + 6)))
+        v.changed.emit()
 
     def clear_ghost_notes(self) -> None:
         self.set_ghost_notes((), frozenset())
@@ -150,7 +184,7 @@ class PianoRoll(QWidget):
 
     def fit_to_window(self) -> None:
         """Show the whole piece across, and the pitches the voices use (or their ranges) top to bottom."""
-        score = self.doc.score
+        score = self.view.shown(self.doc.score)
         v = self.view
         v.px_per_step = max(2.0, (self.canvas.width() - 12) / max(1, score.total_steps))
         pitches = [n.pitch for _, n in score.all_notes()] or [p for r in score.ranges.values() for p in r]
@@ -168,7 +202,7 @@ class PianoRoll(QWidget):
     # ---- internals ------------------------------------------------------------------------------
     def _score_changed(self) -> None:
         self._update_scrollbars()
-        self._repaint_all()
+        self._target_changed()
 
     def _repaint_all(self) -> None:
         for w in (self.ruler, self.lock_lane, self.keyboard, self.canvas):
@@ -185,7 +219,7 @@ class PianoRoll(QWidget):
     def _update_scrollbars(self) -> None:
         v = self.view
         ghost_end = max((n.end for _, n in v.ghost_notes), default=0)   # a continuation runs past the end
-        content_w = max(self.doc.score.total_steps, ghost_end) * v.px_per_step + 40
+        content_w = max(v.shown(self.doc.score).total_steps, ghost_end) * v.px_per_step + 40
         self.hbar.setRange(0, max(0, int(content_w - self.canvas.width())))
         self.hbar.setPageStep(max(1, self.canvas.width()))
         self.vbar.setRange(0, max(0, int(v.content_height - self.canvas.height())))

@@ -46,6 +46,9 @@ PAST_END = QColor("#141519")
 NOTE_LABEL = QColor(20, 20, 24, 220)
 GHOST_BARS = QColor(61, 125, 216, 26)    # the bars generation is writing
 RUBBER_BAND_EDGE = QColor(150, 190, 255)
+TARGET_FILL = QColor(255, 196, 0, 22)     # the cells Fill would write now
+TARGET_EDGE = QColor(255, 196, 0, 170)
+FERMATA = QColor("#ffb74d")              # a phrase end
 
 #: The voice-leading overlay: one colour per rule family.
 OVERLAY_COLORS: dict[str, QColor] = {

@@ -78,6 +78,7 @@ class TransportBar(QObject):
         tb.addWidget(_caption("Snap"))
         self.snap_box = QComboBox()
         self.snap_box.addItems(list(SNAP_CHOICES))
+        self.snap_box.setCurrentText(next(k for k, v in SNAP_CHOICES.items() if v == roll.snap))
         self.snap_box.setToolTip("Grid for drawing and moving notes")
         self.snap_box.currentTextChanged.connect(lambda text: roll.set_snap(SNAP_CHOICES[text]))
         tb.addWidget(self.snap_box)
@@ -98,6 +99,7 @@ class TransportBar(QObject):
             button.defaultAction().setChecked(voice == Voice(value))
 
     def _score_changed(self) -> None:
+        self._show_position(self.roll.playhead)   # a new meter counts bars and beats anew
         self.tempo_box.blockSignals(True)
         self.tempo_box.setValue(float(self.doc.score.tempo))
         self.tempo_box.blockSignals(False)
@@ -165,6 +167,9 @@ class TransportBar(QObject):
     def move_playhead(self, step: float) -> None:
         self.roll.set_playhead(step)
         self.playheadMoved.emit(step)
+        self._show_position(step)
+
+    def _show_position(self, step: float) -> None:
         score = self.doc.score
         bar, in_bar = divmod(int(step), score.steps_per_bar)
         beat, sixteenth = divmod(in_bar, score.meter.steps_per_beat)

@@ -22,12 +22,14 @@ from ..errors import ChoraleError, ModelFolderError
 
 #: At most this many progress reports per second reach the GUI thread (the engine reports far more often).
 PROGRESS_PER_SECOND = 20
+LOAD_STAGES = 3
 
 
 class GenerationWorker(QObject):
     """Owns the model; every slot runs on the worker thread."""
 
     status = Signal(str)                    # "Loading model…", "Writing…"
+    loading = Signal(int, int, str)         # stage, stages, what the model load is doing
     modelLoaded = Signal(str, object)       # folder, Capabilities
     modelFailed = Signal(str, str)          # folder, what is wrong with it
     progress = Signal(int, int, object)     # words done, words expected, notes so far (tuple of (Voice, Note))
@@ -43,11 +45,15 @@ class GenerationWorker(QObject):
 
     def _ensure_model(self, folder: Path):
         if self._model is None or self._folder != folder:
+            self.loading.emit(0, LOAD_STAGES, "starting PyTorch")
             from ..generation.model import ChoraleModel   # torch loads here, on the worker thread
 
-            self.status.emit("Loading model…")
             try:
+                import transformers  # noqa: F401  (the slowest import: its own stage)
+                self.loading.emit(1, LOAD_STAGES, "reading the model")
                 model = ChoraleModel.load(folder)
+                self.loading.emit(2, LOAD_STAGES, "warming up")
+                _warm_up(model)
             except ChoraleError:
                 raise
             except Exception as exc:   # a folder can break in ways the loader does not name; never wedge
@@ -103,6 +109,13 @@ class GenerationWorker(QObject):
             self.finished.emit(request, result)
 
 
+def _warm_up(model) -> None:
+    """One short forward pass, so that the first request does not pay for PyTorch's first call."""
+    from ..tokens import vocab as V
+
+    model.decoder([model.ids([V.PIECE_START])], capacity=8).prefill()
+
+
 def _leave_a_core_to_the_window() -> None:
     """Sample on all cores but one, so the GUI thread never waits for a CPU to paint."""
     import os
@@ -121,6 +134,7 @@ class GenerationRunner(QObject):
     """
 
     status = Signal(str)
+    loading = Signal(int, int, str)
     modelLoaded = Signal(str, object)
     modelFailed = Signal(str, str)
     progress = Signal(int, int, object)
@@ -141,6 +155,7 @@ class GenerationRunner(QObject):
         self._load.connect(self.worker.load)
         w = self.worker
         w.status.connect(self._on_status)
+        w.loading.connect(self._on_loading)
         w.modelLoaded.connect(self._on_model_loaded)
         w.modelFailed.connect(self._on_model_failed)
         w.progress.connect(self._on_progress)
@@ -153,6 +168,10 @@ class GenerationRunner(QObject):
     @Slot(str)
     def _on_status(self, text: str) -> None:
         self.status.emit(text)
+
+    @Slot(int, int, str)
+    def _on_loading(self, stage: int, stages: int, text: str) -> None:
+        self.loading.emit(stage, stages, text)
 
     @Slot(str, object)
     def _on_model_loaded(self, folder: str, capabilities) -> None:

@@ -6,11 +6,11 @@ selection through the editor; the wheel asks the roll to scroll or zoom.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from ...score import Note, Voice
+from ...score import Note, Voice, pitch_name
 from ..editor import ScoreEditor
 from . import painting
 from .gestures import BandSelect, DrawNote, Gesture, MoveNotes, ResizeNotes
@@ -25,6 +25,7 @@ class NoteCanvas(QWidget):
     hoverChanged = Signal(int, int)               # step, pitch under the mouse
     zoomRequested = Signal(object, float, float)  # Qt.Horizontal or Qt.Vertical, factor, anchor (pixels)
     scrollRequested = Signal(int, int)            # by dx, dy pixels
+    menuRequested = Signal(bool, int, QPoint)     # right-click: on a note?, the step, the global position
 
     def __init__(self, editor: ScoreEditor, view: RollView) -> None:
         super().__init__()
@@ -64,9 +65,11 @@ class NoteCanvas(QWidget):
         self.setFocus()
         pos = event.position()
         hit = self.hit(pos)
-        if event.button() == Qt.RightButton:
-            if hit:
-                self.editor.delete_note(hit[0], hit[1])
+        if event.button() == Qt.RightButton:   # the note's (or the place's) actions, the note selected first
+            if hit and (hit[0], hit[1]) not in self.doc.selection:
+                self.doc.select([(hit[0], hit[1])])
+            self.menuRequested.emit(hit is not None, max(0, int(self.view.step_at(pos.x()))),
+                                    event.globalPosition().toPoint())
             return
         if event.button() == Qt.LeftButton:
             self.gesture = self._gesture_for(pos, hit, event.modifiers())
@@ -89,7 +92,13 @@ class NoteCanvas(QWidget):
         start = view.snapped(view.step_at(pos.x()))
         if start >= doc.score.total_steps:
             return None
-        return DrawNote(self.editor, view, doc.active_voice, start, view.pitch_at(pos.y()))
+        voice, pitch = doc.active_voice, view.pitch_at(pos.y())
+        if not doc.score.in_range(voice, pitch):
+            lo, hi = doc.score.ranges[voice]
+            self.editor.message.emit(f"{pitch_name(pitch)} is outside the {voice.label.lower()}'s range "
+                                     f"({pitch_name(lo)}–{pitch_name(hi)}): nothing drawn")
+            return None
+        return DrawNote(self.editor, view, voice, start, pitch)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
@@ -150,6 +159,8 @@ class NoteCanvas(QWidget):
         w, h = self.width(), self.height()
         painting.paint_background(p, doc, view, w, h)
         painting.paint_locks(p, doc, view, w, h)
+        painting.paint_target(p, doc, view, w, h)
+        painting.paint_fermatas(p, doc, view, h)
         painting.paint_past_end(p, doc, view, w, h)
         painting.paint_notes(p, doc, view, w, g.hidden if g else frozenset(), g.preview if g else ())
         painting.paint_ghosts(p, doc, view, w, h)

@@ -2,7 +2,7 @@
 left and the corners between them.  Each paints from the document and the shared ``RollView``."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
@@ -44,9 +44,11 @@ class Corner(QWidget):
 
 
 class TimeRuler(QWidget):
-    """Bar numbers and beat ticks; click or drag to select bars and move the playhead."""
+    """Bar numbers, beat ticks and phrase ends; click or drag to select bars and move the playhead,
+    right-click for what can be done with the bars."""
 
     seekRequested = Signal(float)   # the user clicked at this step (on the snap grid)
+    barMenuRequested = Signal(int, QPoint)   # right-click on this bar, at this global position
 
     def __init__(self, doc: ScoreDocument, view: RollView) -> None:
         super().__init__()
@@ -72,6 +74,12 @@ class TimeRuler(QWidget):
         snap = self.view.snap
         self.seekRequested.emit(float(min(self.doc.score.total_steps, round(step / snap) * snap)))
 
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        bar = self._bar_at(event.pos().x())
+        if bar not in self.doc.selected_bars:
+            self.doc.select_bars([bar])
+        self.barMenuRequested.emit(bar, event.globalPos())
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._anchor_bar is not None and event.buttons() & Qt.LeftButton:
             self._select_to(self._bar_at(event.position().x()))
@@ -86,7 +94,7 @@ class TimeRuler(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), theme.RULER_BG)
-        view, score = self.view, self.doc.score
+        view, score = self.view, self.view.shown(self.doc.score)
         spb, spbeat = score.steps_per_bar, score.meter.steps_per_beat
         bars = view.visible_bars(score, self.width())
         h = self.height()
@@ -111,6 +119,8 @@ class TimeRuler(QWidget):
         end = view.x_of(score.total_steps)
         p.setPen(theme.LINE_BAR)
         p.drawLine(QPointF(end, 0), QPointF(end, h))
+        for step in score.fermatas:
+            draw_fermata(p, view.x_of(step), h / 2, theme.FERMATA)
         # The playhead as a small downward triangle.
         x = view.x_of(view.playhead)
         path = QPainterPath()
@@ -169,7 +179,7 @@ class LockLane(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.Antialiasing)
         p.fillRect(self.rect(), theme.LOCK_LANE_BG)
-        view, score = self.view, self.doc.score
+        view, score = self.view, self.view.shown(self.doc.score)
         h = self.height()
         stripe = (h - 6) / 4
         for b in view.visible_bars(score, self.width()):
@@ -187,6 +197,19 @@ class LockLane(QWidget):
             if locked:
                 draw_padlock(p, x0 + 10, h / 2, theme.PADLOCK_SMALL, small=True)
         draw_edge(p, self)
+
+
+def draw_fermata(p: QPainter, x: float, y: float, color: QColor) -> None:
+    """A fermata (an arc over a dot) centred on ``x``, drawn with lines so it needs no music font."""
+    p.save()
+    p.setRenderHint(QPainter.Antialiasing)
+    p.setPen(QPen(color, 1.6))
+    p.setBrush(Qt.NoBrush)
+    p.drawArc(QRectF(x - 6, y - 5, 12, 12), 0, 180 * 16)
+    p.setPen(Qt.NoPen)
+    p.setBrush(color)
+    p.drawEllipse(QPointF(x, y + 2), 1.6, 1.6)
+    p.restore()
 
 
 def draw_padlock(p: QPainter, cx: float, cy: float, color: QColor, small: bool = False) -> None:

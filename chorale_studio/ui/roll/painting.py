@@ -19,7 +19,7 @@ from .view import BLACK_KEYS, RollView
 def paint_background(p: QPainter, doc: ScoreDocument, view: RollView, w: float, h: float) -> float:
     """Rows (black-key rows darker), the active voice's range, octave lines, the pickup and the grid;
     returns the width the music takes on screen."""
-    score = doc.score
+    score = view.shown(doc.score)
     p.fillRect(QRectF(0, 0, w, h), theme.BACKGROUND)
     top, bottom = view.pitch_at(h), view.pitch_at(0)
     music_w = max(0.0, min(w, view.x_of(score.total_steps)))
@@ -44,7 +44,7 @@ def paint_background(p: QPainter, doc: ScoreDocument, view: RollView, w: float, 
 
 
 def _paint_grid(p: QPainter, doc: ScoreDocument, view: RollView, h: float, music_w: float) -> None:
-    score = doc.score
+    score = view.shown(doc.score)
     spb, spbeat = score.steps_per_bar, score.meter.steps_per_beat
     first = max(0, int(view.step_at(0)))
     last = min(score.total_steps, int(view.step_at(music_w)) + 1)
@@ -65,7 +65,7 @@ def _paint_grid(p: QPainter, doc: ScoreDocument, view: RollView, h: float, music
 
 def paint_locks(p: QPainter, doc: ScoreDocument, view: RollView, w: float, h: float) -> None:
     """Locked cells hatched: a whole locked bar grey from top to bottom, a locked cell across its voice's range."""
-    score = doc.score
+    score = view.shown(doc.score)
     for b in view.visible_bars(score, w):
         x0, x1 = view.bar_edges(score, b)
         if score.bar_locked(b):
@@ -86,7 +86,7 @@ def paint_locks(p: QPainter, doc: ScoreDocument, view: RollView, w: float, h: fl
 
 
 def paint_past_end(p: QPainter, doc: ScoreDocument, view: RollView, w: float, h: float) -> None:
-    end_x = view.x_of(doc.score.total_steps)
+    end_x = view.x_of(view.shown(doc.score).total_steps)
     if end_x < w:
         p.fillRect(QRectF(max(0.0, end_x), 0, w - max(0.0, end_x), h), theme.PAST_END)
 
@@ -94,7 +94,7 @@ def paint_past_end(p: QPainter, doc: ScoreDocument, view: RollView, w: float, h:
 def paint_notes(p: QPainter, doc: ScoreDocument, view: RollView, w: float, hidden=frozenset(),
                 preview=()) -> None:
     """The score's notes, the active voice on top; ``hidden`` ones faded, ``preview`` ones over them all."""
-    score = doc.score
+    score = view.shown(doc.score)
     p.setRenderHint(QPainter.Antialiasing)
     s0, s1 = int(view.step_at(0)), int(math.ceil(view.step_at(w)))
     font = QFont(p.font())
@@ -139,7 +139,7 @@ def paint_ghosts(p: QPainter, doc: ScoreDocument, view: RollView, w: float, h: f
     if not view.ghost_notes and not view.ghost_cells:
         return
     for b in {b for _, b in view.ghost_cells}:   # the bars being written
-        x0, x1 = view.bar_edges(doc.score, b)
+        x0, x1 = view.bar_edges(view.shown(doc.score), b)
         p.fillRect(QRectF(x0, 0, x1 - x0, h), theme.GHOST_BARS)
     s0, s1 = view.step_at(0), view.step_at(w)
     for v, n in view.ghost_notes:
@@ -153,6 +153,37 @@ def paint_ghosts(p: QPainter, doc: ScoreDocument, view: RollView, w: float, h: f
         p.setBrush(fill)
         radius = min(4.0, rect.height() / 2.5)
         p.drawRoundedRect(rect, radius, radius)
+
+
+def paint_target(p: QPainter, doc: ScoreDocument, view: RollView, w: float, h: float) -> None:
+    """The cells Fill would write now, outlined: a selected bar from top to bottom, a note's cell across its
+    voice's range.  Hidden while generation draws its own."""
+    if not view.target_cells or view.ghost_cells:
+        return
+    score = doc.score
+    bars = view.visible_bars(score, w)
+    whole = {b for b in bars if all((v, b) in view.target_cells for v in Voice if doc.is_visible(v))}
+    p.setPen(QPen(theme.TARGET_EDGE, 1.2, Qt.DashLine))
+    for v, b in sorted(view.target_cells):
+        if b not in bars or b in whole:
+            continue
+        lo, hi = score.ranges[v]
+        x0, x1 = view.bar_edges(score, b)
+        area = QRectF(x0 + 1, view.y_of(hi), x1 - x0 - 2, (hi - lo + 1) * view.row_height)
+        p.fillRect(area, theme.TARGET_FILL)
+        p.drawRect(area)
+    for b in whole:
+        x0, x1 = view.bar_edges(score, b)
+        p.fillRect(QRectF(x0, 0, x1 - x0, h), theme.TARGET_FILL)
+        p.drawRect(QRectF(x0 + 1, 1, x1 - x0 - 2, h - 2))
+
+
+def paint_fermatas(p: QPainter, doc: ScoreDocument, view: RollView, h: float) -> None:
+    """A line down the roll at every phrase end."""
+    p.setPen(QPen(theme.FERMATA, 1.5, Qt.DotLine))
+    for step in view.shown(doc.score).fermatas:
+        x = view.x_of(step)
+        p.drawLine(QPointF(x, 0), QPointF(x, h))
 
 
 def _marker_place(view: RollView, marker) -> tuple[float, list[float]]:

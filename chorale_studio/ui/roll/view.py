@@ -32,13 +32,21 @@ class RollView(QObject):
         self.row_height = 12.0
         self.x_offset = 0.0
         self.y_offset = 0.0
-        self.snap = 1
+        self.snap = 4       # a click draws a quarter note; the toolbar offers finer grids
         self.playhead = 0.0
         # Generation's layers: notes not in the score (streamed or a candidate) and voice-leading markers.
         self.ghost_notes: tuple[SelectedNote, ...] = ()
         self.ghost_cells: frozenset[Cell] = frozenset()
         self.ghost_solid = False
         self.markers: list = []
+        # A piece shown in place of the document's while it is written or chosen (a new chorale in its own
+        # key and meter, a piece with the bars a continuation adds): its grid, bar numbers and locks.
+        self.piece: Score | None = None
+        self.target_cells: frozenset[Cell] = frozenset()   # what Fill would write now: the selection's cells
+
+    def shown(self, score: Score) -> Score:
+        """The piece the roll draws: the previewed one, else ``score`` (the document's)."""
+        return self.piece if self.piece is not None else score
 
     # ---- steps and pitches to pixels ------------------------------------------------------------
     def x_of(self, step: float) -> float:
