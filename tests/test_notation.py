@@ -126,7 +126,7 @@ def test_the_engrave_command_writes_svg_with_every_note_and_bar(tmp_path):
             assert svg.count('class="measure"') == score.bars
 
 
-def test_the_engrave_command_writes_a_pdf_that_poppler_reads_back(tmp_path):
+def test_the_engrave_command_writes_a_pdf_that_poppler_reads_back(tmp_path, qapp):
     from chorale_studio.cli import main
 
     out = tmp_path / "chorale.pdf"

@@ -153,7 +153,7 @@ class Engraver:
             "pageWidth": max(100, min(100_000, round(options.width * 100 / scale))),
             "pageHeight": 60_000 if options.page_height is None else round(options.page_height),
             "adjustPageHeight": options.page_height is None,
-            "scale": scale, "breaks": "auto", "xmlIdSeed": 1,
+            "scale": scale, "breaks": "auto", "xmlIdSeed": 1, "svgFormatRaw": True,   # unindented: half the text
             "header": "auto" if options.title else "none", "footer": "none",
             "pageMarginTop": 50 if options.page_height is None else 100,
             "pageMarginBottom": 50 if options.page_height is None else 100,

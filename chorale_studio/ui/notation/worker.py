@@ -1,5 +1,6 @@
-"""Engraving off the GUI thread: verovio lays out the page and Qt draws the SVG into an image on a
-thread of its own; the pane receives the finished pages by a queued signal.
+"""Engraving off the GUI thread: on a thread of its own the MEI is written and sent to verovio in a
+process of its own (``notation.process``: verovio holds the interpreter lock while it works), and Qt
+draws the SVG that comes back into an image; the pane receives the finished pages by a queued signal.
 
 Requests coalesce: while one engraving runs, only the newest request waits, so a burst of edits
 (a drag, an undo run, streamed candidate notes) costs at most one engraving more.
@@ -15,6 +16,7 @@ from PySide6.QtSvg import QSvgRenderer
 
 from ...errors import ChoraleError
 from ...notation import EngraveOptions, Engraver, Engraving
+from ...notation.process import EngraverProcess, separate_process_possible
 from ...score import Cell, Score
 from .. import theme
 
@@ -54,24 +56,38 @@ def draw_pages(engraving: Engraving, pixel_ratio: float = 1.0) -> tuple[QImage, 
 
 
 class EngraveWorker(QObject):
-    """Lives on the engraving thread; owns the verovio toolkit."""
+    """Lives on the engraving thread; owns the engraver (verovio's process, or its toolkit)."""
 
     done = Signal(object)          # EngravedPages
     failed = Signal(object, str)   # the job, what went wrong
 
-    def __init__(self) -> None:
+    def __init__(self, separate_process: bool = True) -> None:
         super().__init__()
-        self._engraver: Engraver | None = None
+        self._engraver: Engraver | EngraverProcess | None = None
+        self._separate = separate_process and separate_process_possible()
 
     @Slot(object)
     def engrave(self, job: EngraveJob) -> None:
         try:
             if self._engraver is None:
-                self._engraver = Engraver()
+                self._engraver = self._start()
             engraving = self._engraver.engrave(job.score, job.options, job.colors)
             self.done.emit(EngravedPages(job, engraving, draw_pages(engraving, job.pixel_ratio)))
         except (ChoraleError, ValueError, RuntimeError) as exc:
             self.failed.emit(job, str(exc))
+
+    def _start(self) -> Engraver | EngraverProcess:
+        if self._separate:
+            try:
+                return EngraverProcess()
+            except OSError:   # no process to be had: engrave here, with short stalls
+                pass
+        return Engraver()
+
+    def close(self) -> None:
+        if isinstance(self._engraver, EngraverProcess):
+            self._engraver.close()
+        self._engraver = None
 
 
 class EngraveRunner(QObject):
@@ -92,8 +108,8 @@ class EngraveRunner(QObject):
         self.worker.failed.connect(self._failed)
         self._busy = False
         self._waiting: EngraveJob | None = None
-        thread = self.thread   # the thread ends with its owner, even one that is never closed
-        self.destroyed.connect(lambda *_: (thread.quit(), thread.wait(3000)))
+        # The thread and the process end with their owner, even one that is never closed.
+        self.destroyed.connect(lambda *_, worker=self.worker, thread=self.thread: _stop(worker, thread))
 
     @property
     def busy(self) -> bool:
@@ -124,7 +140,15 @@ class EngraveRunner(QObject):
             job, self._waiting = self._waiting, None
             self.request(job)
 
-    def shutdown(self, timeout_ms: int = 3000) -> None:
+    def shutdown(self) -> None:
         self._waiting = None
-        self.thread.quit()
-        self.thread.wait(timeout_ms)
+        _stop(self.worker, self.thread)
+
+
+def _stop(worker: EngraveWorker, thread: QThread, timeout_ms: int = 3000) -> None:
+    try:
+        thread.quit()
+        thread.wait(timeout_ms)
+    except RuntimeError:   # Qt has already deleted the thread object
+        pass
+    worker.close()
