@@ -3,8 +3,8 @@
 One line per step, then ``selftest ok`` and exit code 0; the first failing
 step prints ``selftest FAILED: <step>: <reason>`` and exit code 1.  The steps
 are what a composer's first minute needs: the window opens, the model loads
-and writes 4 new bars, FluidSynth sounds them, and MIDI and MusicXML exports
-read back as the same music.  It runs on the offscreen Qt platform with no
+and writes 4 new bars, FluidSynth sounds them, MIDI and MusicXML exports
+read back as the same music, and verovio engraves them (the score pane).  It runs on the offscreen Qt platform with no
 network (``HF_HUB_OFFLINE``), so CI can run it on the packaged app.
 
 The model folder is the shipped one unless ``--model DIR`` or the
@@ -102,6 +102,19 @@ def _export_and_reread(score, folder: Path) -> str:
     return f"{midi.name} ({midi.stat().st_size} B) and {xml.name} ({xml.stat().st_size} B) read back unchanged"
 
 
+def _engrave(score) -> str:
+    """The score pane's engraving (verovio, in this process): a notehead for every written note."""
+    from .notation import EngraveOptions, Engraver
+    from .notation.written import written_note_count
+
+    engraving = Engraver().engrave(score, EngraveOptions(width=1000))
+    expected = written_note_count(score)
+    if len(engraving.notes) != expected or len(engraving.bars) != score.bars:
+        raise StepFailed(f"{len(engraving.notes)} noteheads in {len(engraving.bars)} bars, "
+                         f"expected {expected} in {score.bars}")
+    return f"{expected} noteheads in {score.bars} bars ({len(engraving.pages[0]) // 1024} kB of SVG)"
+
+
 def _step(name: str, work: Callable[[], object], describe: Callable[[object], str] | None = None):
     """Run one step, print its line, and turn any failure into StepFailed naming the step."""
     started = time.perf_counter()
@@ -130,6 +143,7 @@ def run_selftest(model_dir: str | os.PathLike | None = None) -> int:
         _step("audio", lambda: _render_one_second(score))
         with tempfile.TemporaryDirectory(prefix="chorale-selftest-") as tmp:
             _step("export", lambda: _export_and_reread(score, Path(tmp)))
+        _step("engrave", lambda: _engrave(score))
     except StepFailed as exc:
         print(f"selftest FAILED: {exc}", flush=True)
         return 1

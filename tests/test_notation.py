@@ -14,7 +14,7 @@ from chorale_studio.io.midi import read_midi
 from chorale_studio.io.musicxml import _spelling
 from chorale_studio.notation import EngraveOptions, Engraver, Layout, mei_document
 from chorale_studio.notation.spelling import spell
-from chorale_studio.notation.written import parse_note_id, values, write_bar
+from chorale_studio.notation.written import parse_note_id, values, write_bar, written_note_count
 from chorale_studio.paths import jsfakes_midi_dir
 from chorale_studio.score import Key, Note, Score, Voice
 
@@ -24,10 +24,6 @@ pytestmark = pytest.mark.skipif(not SAMPLE, reason="the JS Fakes are not in ../s
 
 def chorale(n: int = 0) -> Score:
     return read_midi(SAMPLE[n]).score
-
-
-def written_notes(score: Score) -> int:
-    return sum(1 for bar in range(score.bars) for v in Voice for w in write_bar(score, v, bar) if not w.is_rest)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +71,7 @@ def test_the_engraving_has_one_notehead_per_written_note_and_one_bar_per_bar(eng
     for layout in Layout:
         g = engraver.engrave(score, EngraveOptions(layout=layout, width=900))
         svg = "".join(g.pages)
-        assert svg.count('class="note"') == len(g.notes) == written_notes(score) >= score.note_count()
+        assert svg.count('class="note"') == len(g.notes) == written_note_count(score) >= score.note_count()
         assert svg.count('class="measure"') == len(g.bars) == score.bars
         assert {parse_note_id(i) for i in g.notes} == {(v, n.start) for v, n in score.all_notes()}
         assert len({s for b in g.bars for s in b.staves}) >= (2 if layout is Layout.CLOSED else 4)
@@ -122,7 +118,7 @@ def test_the_engrave_command_writes_svg_with_every_note_and_bar(tmp_path):
             out = tmp_path / f"{path.stem}-{layout}.svg"
             assert main(["engrave", str(path), "-o", str(out), "--layout", layout]) == 0
             svg = out.read_text(encoding="utf-8")
-            assert svg.count('class="note"') == written_notes(score)
+            assert svg.count('class="note"') == written_note_count(score)
             assert svg.count('class="measure"') == score.bars
 
 

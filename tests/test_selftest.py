@@ -38,7 +38,7 @@ def test_a_working_install_passes_every_step(model_dir):
     run = _selftest("--model", str(model_dir))
     assert run.returncode == 0, run.stdout + run.stderr
     lines = run.stdout.splitlines()
-    for step in ("window:", "model:", "generate: 4 bars", "audio: 1.0 s rendered", "export:"):
+    for step in ("window:", "model:", "generate: 4 bars", "audio: 1.0 s rendered", "export:", "engrave:"):
         assert any(line.startswith(step) for line in lines), f"no {step!r} line in:\n{run.stdout}"
     assert lines[-1] == "selftest ok"
 

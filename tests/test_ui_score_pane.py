@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
 
 from chorale_studio.io.midi import read_midi
-from chorale_studio.notation.written import write_bar
+from chorale_studio.notation.written import written_note_count
 from chorale_studio.score import Voice
 from chorale_studio.ui.main_window import MainWindow, app_settings
 from chorale_studio.ui.model_chooser import SETTINGS_KEY
@@ -49,16 +49,12 @@ def settle(qtbot, pane) -> None:
     qtbot.wait(20)
 
 
-def written_notes(score) -> int:
-    return sum(1 for bar in range(score.bars) for v in Voice for w in write_bar(score, v, bar) if not w.is_rest)
-
-
 def test_the_pane_shows_the_chorale_with_one_notehead_per_note(window, qtbot):
     pane, score = window.score_pane, window.doc.score
     settle(qtbot, pane)
     g = pane.view.engraving
     assert window.score_dock.isVisible() and window.registry["score_pane"].isChecked()
-    assert sum(p.count('class="note"') for p in g.pages) == len(g.notes) == written_notes(score)
+    assert sum(p.count('class="note"') for p in g.pages) == len(g.notes) == written_note_count(score)
     assert {(v, s) for v, s in (i.split("-")[1:3] for i in g.notes)} == {(v.short, str(n.start))
                                                                         for v, n in score.all_notes()}
     assert len(g.bars) == score.bars and pane.view.height() > 100

@@ -127,3 +127,8 @@ def _rests(voice: Voice, bar: int, start: int, length: int, spb: int) -> list[Wr
         out.append(Written(rest_id(voice, start), voice, bar, start, steps, dur, dots))
         start += steps
     return out
+
+
+def written_note_count(score: Score) -> int:
+    """How many noteheads the engraving of ``score`` has: each note once, and again for each tie."""
+    return sum(1 for bar in range(score.bars) for v in Voice for w in write_bar(score, v, bar) if not w.is_rest)
