@@ -118,6 +118,9 @@ class GeneratePanel(QWidget):
         self.style.setToolTip("Which music the model should imitate (where the model knows both)")
         self.strict = QCheckBox("Strict voice leading")
         self.strict.setToolTip("Avoid parallel fifths and octaves, crossings and wide spacing while writing")
+        self.quick = QCheckBox("Quick (draft only)")
+        self.quick.setToolTip("Skip the revision pass that rewrites each voice once more against the others: "
+                              "about twice as fast, chords a little less complete")
         settings_box = QGroupBox("Settings")
         form = QFormLayout(settings_box)
         form.setLabelAlignment(Qt.AlignRight)
@@ -127,6 +130,7 @@ class GeneratePanel(QWidget):
         form.addRow("Seed", seed_row)
         form.addRow("Style", self.style)
         form.addRow(self.strict)
+        form.addRow(self.quick)
 
         self.status = QLabel("Ready")
         self.status.setObjectName("generationStatus")
@@ -160,7 +164,7 @@ class GeneratePanel(QWidget):
         self.candidates_box.hide()
         #: The Sampling fields the panel shows, by name; the others keep the value last shown.
         self._widgets = {"temperature": self.temperature, "top_p": self.top_p, "candidates": self.candidates,
-                         "seed": self.seed, "style": self.style, "strict": self.strict}
+                         "seed": self.seed, "style": self.style, "strict": self.strict, "quick": self.quick}
         self._shown = PANEL_DEFAULTS
         for w in (*self._widgets.values(), self.seed_lock):
             _changed_signal(w).connect(lambda *_: self.settingsChanged.emit())
