@@ -15,7 +15,8 @@ voices is the composer's), onsets per beat, rests, and the engine's time per req
 The last columns say whether a mode meets issue #13's acceptance figures.
 
     python benchmarks/quality.py [--pieces 30] [--model DIR] [--modes new,fill,...] [--no-strict] [--json]
-    python benchmarks/quality.py --pieces 4 --max-unison 0.20   # CI: exit 1 when a mode's unison share is above
+    python benchmarks/quality.py --pieces 4 --max-unison 0.20   # exit 1 when a mode's unison share is above
+    python benchmarks/quality.py --markdown run.json             # an earlier --json run as a Markdown table
 """
 from __future__ import annotations
 
@@ -130,6 +131,30 @@ def _line(mode: str, row: dict) -> str:
             f"{g['parallels_per_100_changes']:>7.2f} {onsets:>11.2f} {g['rests']:>6.1%} {row['seconds_p50']:>6.2f}  {fails}")
 
 
+def markdown(out: dict) -> str:
+    """The figures of a run (``--json`` output) as a Markdown table, for the model card."""
+    t = out["test_split"]
+    lines = ["| mode | unison (test split) | complete chords (test split) | crossing (test split) | chord distance "
+             "| mean pitch offset S / A / T / B | parallel + contrary 5ths/8ves per 100 changes | onsets per beat "
+             "| rests | p50 s | misses |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for mode, row in out["modes"].items():
+        g, r = row["generated"], row["test_split_same_bars"]
+        offs = " / ".join("—" if d is None else f"{d:+.1f}" for d in row["pitch_offset"].values())
+        misses = ", ".join(k for k, ok in row["meets"].items() if not ok) or "none"
+        lines.append(f"| {mode} | {g['unison']:.1%} ({r['unison']:.1%}) | {g['complete_chords']:.2f} "
+                     f"({r['complete_chords']:.2f}) | {g['crossing']:.1%} ({r['crossing']:.1%}) | "
+                     f"{row['chord_distance']:.3f} | {offs} | {g['parallels_per_100_changes']:.2f} "
+                     f"({r['parallels_per_100_changes']:.2f}) | {sum(g['onsets_per_beat'].values()) / 4:.2f} "
+                     f"({sum(r['onsets_per_beat'].values()) / 4:.2f}) | {g['rests']:.1%} | {row['seconds_p50']:.2f} "
+                     f"| {misses} |")
+    lines.append(f"| *test split, all bars* | {t['unison']:.1%} | {t['complete_chords']:.2f} | {t['crossing']:.1%} | "
+                 f"noise floor {out['noise_floor']:.3f} (limit {2 * out['noise_floor']:.3f}) | | "
+                 f"{t['parallels_per_100_changes']:.2f} | {sum(t['onsets_per_beat'].values()) / 4:.2f} | "
+                 f"{t['rests']:.1%} | | |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pieces", type=int, default=30)
@@ -143,7 +168,12 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--max-unison", type=float, default=None,
                     help="exit 1 when a mode's unison share is above this (for CI)")
+    ap.add_argument("--markdown", metavar="JSON", default=None,
+                    help="print the figures of an earlier --json run as a Markdown table, and run nothing")
     args = ap.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(Path(args.markdown).read_text(encoding="utf-8"))))
+        return 0
     modes = [m for m in args.modes.split(",") if m]
     unknown = [m for m in modes if m not in MODES]
     if unknown:
