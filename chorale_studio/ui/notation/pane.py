@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...notation import EngraveOptions, Layout
+from ...notation.engrave import SCREEN_SCALE
 from ...score import Cell, Score, ScoreError, Voice
 from .. import theme
 from ..document import ScoreDocument, SelectedNote
@@ -19,6 +20,8 @@ from .worker import EngravedPages, EngraveJob, EngraveRunner
 
 RESIZE_SETTLE_MS = 150   # re-engrave once the pane's width has settled
 MARGIN = 8               # pixels left free of the page beside the scroll bar
+#: The note sizes on offer: verovio's scale in percent (40: staff spaces of about 7 pixels).
+SIZES = {"Small notes": 32, "Normal notes": SCREEN_SCALE, "Large notes": 52, "Very large notes": 66}
 
 
 def with_preview(score: Score, notes, cells: frozenset[Cell]) -> Score:
@@ -50,6 +53,11 @@ class ScorePane(QWidget):
         self.layout_box.addItem("Open score (4 staves)", Layout.OPEN)
         self.layout_box.setToolTip("Closed score: soprano and alto on the treble staff, tenor and bass on the bass "
                                    "staff. Open score: one staff per voice.")
+        self.size_box = QComboBox()
+        for name, scale in SIZES.items():
+            self.size_box.addItem(name, scale)
+        self.size_box.setCurrentIndex(list(SIZES.values()).index(SCREEN_SCALE))
+        self.size_box.setToolTip("How large the notes are drawn")
         self.status = QLabel()
         self.status.setStyleSheet(theme.CAPTION_STYLE)
         self.view = ScoreView()
@@ -62,6 +70,7 @@ class ScorePane(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
         bar.addWidget(self.layout_box)
+        bar.addWidget(self.size_box)
         bar.addWidget(self.status, 1)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -80,6 +89,7 @@ class ScorePane(QWidget):
         self._settle.timeout.connect(self.engrave)
         self._width = 0
         self.layout_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.size_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.view.noteClicked.connect(self._note_clicked)
         doc.scoreChanged.connect(self.refresh)
         doc.locksChanged.connect(self._overlays_changed)
@@ -134,7 +144,8 @@ class ScorePane(QWidget):
             except ScoreError:
                 cells = frozenset()   # half-streamed notes that do not fit yet: show the score
         self._width = self.scroll.viewport().width()
-        options = EngraveOptions(layout=self.layout_kind, width=max(200, self._width - MARGIN))
+        options = EngraveOptions(layout=self.layout_kind, width=max(200, self._width - MARGIN),
+                                 scale=int(self.size_box.currentData()))
         colors = {cell: theme.NOTATION_CANDIDATE for cell in cells}
         self.runner.request(EngraveJob(score, options, colors, self.devicePixelRatioF()))
 
