@@ -223,7 +223,7 @@ class GenerationController(QObject):
                            f"Harmonize {names} in {bars_text(range(start, end))}")
 
     def _harmony_bars(self) -> tuple[int, int]:
-        bars = self.doc.selected_bars
+        bars = {b for _, b in self.selected_cells()}   # the bars of the one selection (bars or notes)
         return (min(bars), max(bars) + 1) if bars else (0, self.doc.score.bars)
 
     def _default_harmony_voices(self) -> list[Voice]:
@@ -320,6 +320,9 @@ class GenerationController(QObject):
         self.panel.candidates_box.setTitle(f"Candidates — {job.text}")
         self.panel.candidates_box.show()
         self.panelWanted.emit()
+        if job.kind in (JobKind.NEW, JobKind.CONTINUE):   # in view again once the candidates' panel is there
+            self.previewPieceChanged.emit(job.request.base(), (min(b for _, b in job.request.targets(
+                job.request.base())), job.request.base().bars))
         self._preview(0)
         self._status(f"{job.text}: {n} candidate{'s' if n != 1 else ''} in {result.seconds:.1f} s by "
                      f"{result.strategy} — accept one or discard them")

@@ -65,11 +65,14 @@ class ShortcutsWindow(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Keyboard Shortcuts")
         rows = registry.shortcuts()
+        self.names = [name for name, _text, _keys in rows]
         self.table = QTableWidget(len(rows), 2)
         self.table.setHorizontalHeaderLabels(["Action", "Keys"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
-        for i, (_name, text, keys) in enumerate(rows):
+        for i, (name, text, keys) in enumerate(rows):
+            if name in ("undo", "redo"):   # their text names the step they would undo or redo now
+                text = name.capitalize()
             self.table.setItem(i, 0, QTableWidgetItem(text.rstrip("…")))
             self.table.setItem(i, 1, QTableWidgetItem(",  ".join(keys)))
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
 
@@ -236,10 +236,14 @@ class MainWindow(QMainWindow):
     def _preview_piece(self, piece, bars) -> None:
         """Generation shows another piece (a new one, or with coming bars) and the bars to look at."""
         self.roll.set_preview_piece(piece)
-        if piece is not None and not piece.note_count():
-            self.roll.fit_to_window()   # a new piece, in its own key and meter
+        if piece is not None and not piece.note_count():   # a new piece, in its own key and meter
+            show = self.roll.fit_to_window
         elif bars is not None:
-            self.roll.reveal_bars(*bars)
+            show = lambda: self.roll.reveal_bars(*bars)   # noqa: E731
+        else:
+            return
+        show()
+        QTimer.singleShot(0, show)   # again once the panels have taken their room
 
     def _note_menu(self, on_note: bool, step: int, at) -> None:
         if not on_note:
