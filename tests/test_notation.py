@@ -135,6 +135,23 @@ def test_the_engrave_command_writes_a_pdf_that_poppler_reads_back(tmp_path, qapp
     assert sorted(tmp_path.glob("page*.png"))
 
 
+def test_a_long_piece_prints_on_several_a4_pages(tmp_path, qapp):
+    from chorale_studio.cli import main
+    from chorale_studio.io.project import save_project
+
+    long = Score(bars=48, key=Key.parse("D major"))
+    for beat in range(48 * 4):
+        for v, pitch in zip(Voice, (74, 69, 66, 50)):
+            long.add_note(v, Note(beat * 4, 4, pitch + (beat % 3) * 2))
+    source, out = tmp_path / "long.chorale", tmp_path / "long.pdf"
+    save_project(source, long)
+    assert main(["engrave", str(source), "-o", str(out)]) == 0
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    subprocess.run(["pdftoppm", "-r", "20", "-png", str(out), str(tmp_path / "page")], check=True, timeout=60)
+    assert len(list(tmp_path.glob("page*.png"))) >= 2
+
+
 def test_the_engrave_command_refuses_an_unknown_format(tmp_path, capsys):
     from chorale_studio.cli import main
 

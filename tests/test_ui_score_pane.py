@@ -44,7 +44,8 @@ def window(qtbot, jsfakes_dir, model_dir):  # noqa: F811
 
 def settle(qtbot, pane) -> None:
     """Wait until the pane shows an engraving of what is asked now."""
-    qtbot.waitUntil(lambda: not (pane._now.isActive() or pane._settle.isActive() or pane.runner.busy),
+    qtbot.waitUntil(lambda: not (pane._now.isActive() or pane._settle.isActive() or pane._stream.isActive()
+                                 or pane.runner.busy),
                     timeout=TIMEOUT_MS)
     qtbot.wait(20)
 
@@ -146,3 +147,21 @@ def test_open_score_has_four_staves_and_hiding_the_pane_stops_engraving(window, 
     window.registry["score_pane"].trigger()
     with qtbot.waitSignal(pane.engraved, timeout=TIMEOUT_MS):
         pass   # shown again: it catches up
+
+
+def test_the_score_scrolls_to_the_bars_the_roll_shows(window, qtbot, jsfakes_dir):
+    pane, doc = window.score_pane, window.doc
+    with qtbot.waitSignal(pane.engraved, timeout=TIMEOUT_MS):
+        doc.load(read_midi(jsfakes_dir / "7.mid").score)   # 15 bars: several systems in large notes
+        pane.size_box.setCurrentIndex(pane.size_box.count() - 1)
+    settle(qtbot, pane)
+    window.resizeDocks([window.score_dock], [160], Qt.Vertical)
+    settle(qtbot, pane)
+    last = doc.score.bars - 1
+    assert pane.view.bar_rect(last).top() > pane.scroll.viewport().height(), "the last bars start out of view"
+    roll = window.roll
+    roll.hbar.setValue(roll.hbar.maximum())
+    top = pane.scroll.verticalScrollBar().value()
+    shown = roll.view.visible_bars(doc.score, roll.canvas.width())
+    assert top <= pane.view.bar_rect(shown.start).top() <= top + pane.scroll.viewport().height()
+

@@ -19,6 +19,7 @@ from .view import ScoreView
 from .worker import EngravedPages, EngraveJob, EngraveRunner
 
 RESIZE_SETTLE_MS = 150   # re-engrave once the pane's width has settled
+STREAM_MS = 400          # while notes stream in, engrave them this often (generation needs the CPU)
 MARGIN = 8               # pixels left free of the page beside the scroll bar
 #: The note sizes on offer: verovio's scale in percent (40: staff spaces of about 7 pixels).
 SIZES = {"Small notes": 32, "Normal notes": SCREEN_SCALE, "Large notes": 52, "Very large notes": 66}
@@ -87,6 +88,8 @@ class ScorePane(QWidget):
         self._now.timeout.connect(self.engrave)
         self._settle = QTimer(self, singleShot=True, interval=RESIZE_SETTLE_MS)
         self._settle.timeout.connect(self.engrave)
+        self._stream = QTimer(self, singleShot=True, interval=STREAM_MS)
+        self._stream.timeout.connect(self.refresh)
         self._width = 0
         self.layout_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.size_box.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -106,9 +109,14 @@ class ScorePane(QWidget):
     def set_preview(self, notes, cells=frozenset(), solid: bool = False) -> None:
         """Generation's notes (streamed, or the candidate being browsed) in place of ``cells``."""
         preview = (tuple(notes), frozenset(cells))
-        if preview != self._preview:
-            self._preview = preview
+        if preview == self._preview:
+            return
+        self._preview = preview
+        if solid or not cells:
+            self._stream.stop()
             self.refresh()
+        elif not self._stream.isActive():
+            self._stream.start()
 
     def set_markers(self, markers) -> None:
         """The voice-leading overlay's markers (ui.overlay.Marker): a ring at each note concerned."""
