@@ -19,6 +19,7 @@ from chorale_studio.io.musicxml import read_musicxml
 from chorale_studio.io.project import load_project
 from chorale_studio.score import Key, Meter, Note, Voice, edits
 from chorale_studio.ui import main_window as main_window_module
+from chorale_studio.ui.generation_dialogs import NewChoraleDialog
 from chorale_studio.ui.main_window import MainWindow, app_settings
 from chorale_studio.ui.model_chooser import SETTINGS_KEY
 from chorale_studio.ui.piece_dialogs import SIGNATURE, TRANSPOSE, TransposeDialog
@@ -204,9 +205,12 @@ def test_a_fermata_marked_on_a_note_is_drawn_saved_and_exported_to_musicxml_and_
 @pytest.mark.parametrize("key", ["D major", "B minor", "F major"])
 def test_new_with_end_with_a_cadence_ends_on_the_tonic_in_root_position(window, qtbot, key):
     g = window.generation
-    assert g.act_cadence.isChecked(), "on by default"
+    dialog = NewChoraleDialog(window, "JSFAKES", window.doc.score)
+    dialog.key.setCurrentIndex(dialog.keys.index(Key.parse(key)))
+    values = dialog.values()
+    assert values["cadence"] and values["key"] == Key.parse(key), "the dialog offers the cadence, ticked"
     quick(window, candidates=7)   # 7 candidates × 3 keys: more than 20 endings, each drawn afresh
-    assert g.new_chorale(bars=4, key=Key.parse(key), meter=Meter(4, 4))
+    assert g.new_chorale(**{**values, "bars": 4})
     finish(qtbot, window)
     assert len(g.candidates()) == 7
     assert all(ends_with_cadence(c.score) for c in g.candidates())
@@ -290,3 +294,15 @@ def test_the_export_dialog_proposes_the_documents_folder_and_name_not_the_import
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (proposed.append(args[2]), "")[1:] + ("",))
     window.export_midi()
     assert Path(proposed[0]) == projects / "3.mid"
+
+
+def test_continue_with_end_with_a_cadence_closes_the_piece_on_the_tonic(window, qtbot):
+    g = window.generation
+    assert not g.act_cadence.isChecked(), "a continuation goes on unless asked to end"
+    g.act_cadence.setChecked(True)
+    quick(window, candidates=3)
+    assert g.continue_()
+    finish(qtbot, window)
+    assert all(c.score.bars == 12 and ends_with_cadence(c.score) for c in g.candidates())
+    g.accept()
+    assert ends_with_cadence(window.doc.score)

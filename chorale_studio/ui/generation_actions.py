@@ -29,7 +29,8 @@ def add_generation_actions(g, actions: ActionRegistry) -> QToolBar:
     g.act_cadence = actions.add("generate_cadence", "End With a Ca&dence", None, None,
                                    "New chorales and continuations end on the tonic in root position, "
                                    "after the dominant", menu=MENU, checkable=True)
-    g.act_cadence.setChecked(True)
+    g.act_cadence.setToolTip("Continuations end on the tonic in root position, after the dominant (the New "
+                             "Chorale dialog asks for its own piece)")
     actions.separator(MENU)
     g.act_cancel = a("generate_cancel", "C&ancel Generation", g.cancel, "Esc",
                         "Stop writing; nothing is changed")

@@ -165,14 +165,14 @@ class GenerationController(QObject):
 
     # ---- requests ------------------------------------------------------------------------------
     def ask_new_chorale(self) -> None:
-        dialog = NewChoraleDialog(self.panel.window(), self.panel.style.currentData(), self.doc.score,
-                                  self.act_cadence.isChecked())
+        dialog = NewChoraleDialog(self.panel.window(), self.panel.style.currentData(), self.doc.score)
         if dialog.exec() == QDialog.Accepted:
             self.new_chorale(**dialog.values())
 
     def new_chorale(self, bars: int = 8, key: Key = Key(), meter: Meter = Meter(), style: str | None = None,
                     cadence: bool | None = None) -> bool:
-        """A new piece (ending with a cadence when ``cadence``, by default as Generate ▸ End With a Cadence)."""
+        """A new piece (ending with a cadence when ``cadence``; by default as Generate ▸ End With a Cadence
+        says, off until the composer turns it on; the New Chorale dialog offers it ticked)."""
         cadence = self.act_cadence.isChecked() if cadence is None else cadence
         if style is not None and style != self.panel.style.currentData():
             self.panel.style.setCurrentIndex(self.panel.style.findData(style))
