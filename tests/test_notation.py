@@ -164,3 +164,12 @@ def test_engraving_needs_neither_qt_nor_torch_until_a_pdf_is_written():
             "print(sorted(m for m in ('PySide6', 'torch') if m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.stdout.strip() == "[]", run.stdout + run.stderr
+
+
+def test_a_phrase_end_gets_a_fermata_over_the_upper_and_under_the_lower_voice_of_each_staff():
+    score = chorale(0)
+    end = 4 * score.steps_per_bar - 4
+    score.set_fermata(end)
+    mei = mei_document(score)
+    places = re.findall(r'<fermata startid="#n-([SATB])-\d+-\d+" place="(\w+)"/>', mei)
+    assert sorted(places) == [("A", "below"), ("B", "below"), ("S", "above"), ("T", "above")]

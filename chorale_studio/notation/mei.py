@@ -157,9 +157,8 @@ def _ties(score: Score, written: Mapping[tuple[Voice, int], list[Written]]) -> d
 def _fermatas(score: Score, written: Mapping[tuple[Voice, int], list[Written]], layout: Layout) -> dict[int, list[str]]:
     """A fermata over each staff's upper voice and under its lower voice (over every voice in open
     score), at each phrase end the score marks."""
-    steps = sorted(getattr(score, "fermatas", ()))
     out: dict[int, list[str]] = {}
-    for step in steps:
+    for step in sorted(score.fermatas):
         bar = min(score.bar_of(step), score.bars - 1)
         for voices, _ in STAVES[layout]:
             for layer, v in enumerate(voices):

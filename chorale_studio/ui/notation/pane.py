@@ -132,7 +132,7 @@ class ScorePane(QWidget):
     def show_bars(self, bars: range) -> None:
         """Scroll so that the first of ``bars`` (what the roll shows) is in view."""
         if bars:
-            self._keep_in_view(bars.start, bars[-1])
+            self._keep_in_view(bars.start)
 
     # ---- engraving -------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -192,8 +192,9 @@ class ScorePane(QWidget):
             self.doc.select([item])
         self.doc.set_active_voice(voice)
 
-    def _keep_in_view(self, first: int, last: int | None = None) -> None:
-        rect = self.view.bar_rect(first)
+    def _keep_in_view(self, bar: int) -> None:
+        """Scroll (only when needed) so that the system holding ``bar`` is in view."""
+        rect = self.view.bar_rect(bar)
         if rect is None:
             return
         area = self.scroll.verticalScrollBar()

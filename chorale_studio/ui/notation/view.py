@@ -36,7 +36,6 @@ class ScoreView(QWidget):
         self.marks: list[tuple[Voice, int, int, QColor]] = []   # voice, note start, step, colour
         self.playhead: float | None = None
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
-        self.setMouseTracking(False)
         self.setAttribute(Qt.WA_OpaquePaintEvent)
 
     # ---- state -----------------------------------------------------------------------------------
