@@ -5,7 +5,8 @@ For N chorales of the test split (pieces no model of ours was trained on; JS Fak
 - *new* (8 bars, JS Fakes style and Bach style, in the piece's key and meter),
 - *fill* bars 3–6 in all voices, and one inner voice alone (tenor, or alto for every other piece),
 - *harmonize* alto, tenor and bass under the soprano of bars 1–8,
-- *continue* 4 bars after bars 1–8 (the first N pieces of at least 12 bars, to compare with their bars 9–12),
+- *continue* 4 bars after bars 1–8 (N pieces of at least 12 bars, to compare with their bars 9–12; the
+  test split has 23, so some are continued twice, with other seeds),
 
 and prints, next to the same figures for the test split's own bars: unison and crossing shares,
 complete triads/sevenths on the beats, the distance between chord-type distributions (and between
@@ -188,7 +189,11 @@ def main(argv=None) -> int:
               f"{', quick' if args.quick else ''}, temperature {sampling.temperature}, top-p {sampling.top_p}; "
               "figures: generated (test split's same bars)")
         print(HEAD)
-    out = run(model, pieces, modes, sampling, log=log, long_pieces=test_pieces(args.pieces, 12))
+    long_pieces = test_pieces(args.pieces, 12)
+    # The test split has fewer long pieces than N: continue them again, with other seeds, so that each mode's
+    # figures rest on about as many beats.
+    long_pieces = (long_pieces * (1 + args.pieces // max(1, len(long_pieces))))[:args.pieces]
+    out = run(model, pieces, modes, sampling, log=log, long_pieces=long_pieces)
     out["model"] = str(model.folder)
     out["settings"] = {"strict": sampling.strict, "quick": sampling.quick, "temperature": sampling.temperature,
                        "top_p": sampling.top_p}
