@@ -24,20 +24,21 @@ from ..score import Key, Meter, Voice
 
 @dataclass(frozen=True)
 class Cadence:
-    """The cadence of a window that ends with the piece's last bar (``bars`` bars long)."""
+    """The cadence, for a window in which the piece's last bar is bar ``last_bar`` (counted from the window's
+    first; a window that ends with the bar before still holds the dominant beat)."""
 
     key: Key
     meter: Meter
-    bars: int
+    last_bar: int
 
     @property
     def final(self) -> int:
         """Window step where the final chord starts: the last bar's downbeat."""
-        return (self.bars - 1) * self.meter.steps_per_bar
+        return self.last_bar * self.meter.steps_per_bar
 
     @property
     def end(self) -> int:
-        return self.bars * self.meter.steps_per_bar
+        return (self.last_bar + 1) * self.meter.steps_per_bar
 
     @property
     def dominant_beat(self) -> int:
@@ -111,7 +112,7 @@ def ends_with_cadence(score, key: Key | None = None) -> bool:
     over the whole last bar, after the dominant in the bass?  (For tests and the command line's report.)"""
     key = key or score.key
     final = (score.bars - 1) * score.steps_per_bar
-    cadence = Cadence(key, score.meter, score.bars)
+    cadence = Cadence(key, score.meter, score.bars - 1)
     pitches = [score.note_at(v, final) for v in Voice]
     if any(n is None or n.start != final or n.end != score.total_steps for n in pitches):
         return False

@@ -219,8 +219,8 @@ def _row(model: ChoraleModel, score: Score, window: Window, header: Header, stri
         state.force(w)
     # Cells a later window writes still hold the old notes in ``score``: the rules must not listen to them.
     guard = VoiceLeading(score, window.start, window.bars, window.targets | pending)
-    ending = (Cadence(score.key, score.meter, window.bars)
-              if cadence and window.start + window.bars == score.bars else None)
+    last = score.bars - 1 - window.start   # the piece's last bar, in the window's count
+    ending = Cadence(score.key, score.meter, last) if cadence and last <= window.bars else None
     return Row(prompt=prompt, state=state, forced_bars=forced, guard=guard, strict=strict, cadence=ending)
 
 
