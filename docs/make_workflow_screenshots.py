@@ -50,7 +50,7 @@ def main() -> int:
     g.panel.candidates.setValue(3)
     g.panel.seed.setValue(15)
     g.panel.seed_lock.setChecked(True)
-    for step in (3 * 16 + 12, 7 * 16):   # phrase ends at bars 4 and 8
+    for step in (3 * 16 + 12, 7 * 16 + 8):   # phrase ends in bars 4 and 8
         window.editor.toggle_fermata(step)
     roll.fit_to_window()
     roll.zoom_horizontal(1.6)
