@@ -109,7 +109,7 @@ class Cadence:
 
 def ends_with_cadence(score, key: Key | None = None) -> bool:
     """Does ``score`` end on the tonic in root position (a complete triad, the bass on the tonic), held
-    over the whole last bar, after the dominant in the bass?  (For tests and the command line's report.)"""
+    over the whole last bar, after the dominant in the bass?  (What the tests hold every cadence to.)"""
     key = key or score.key
     final = (score.bars - 1) * score.steps_per_bar
     cadence = Cadence(key, score.meter, score.bars - 1)
