@@ -1,7 +1,8 @@
 """What the packaged app carries besides Python: FluidSynth with its companions (loaded from the
 bundle, not the system), the desktop entry and icon, and the licences that let it be shared.
 
-The bundle itself is built and run by packaging/ci_bundle.sh; these checks are the fast part.
+The bundle itself is built, packed, installed and run by packaging/release_linux.sh (CI runs it);
+these checks are the fast part.
 """
 import configparser
 import shutil
