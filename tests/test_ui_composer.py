@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from chorale_studio.generation.cadence import ends_with_cadence
@@ -20,34 +20,18 @@ from chorale_studio.io.project import load_project
 from chorale_studio.score import Key, Meter, Note, Voice, edits
 from chorale_studio.ui import main_window as main_window_module
 from chorale_studio.ui.generation_dialogs import NewChoraleDialog
-from chorale_studio.ui.main_window import MainWindow, app_settings
-from chorale_studio.ui.model_chooser import SETTINGS_KEY
 from chorale_studio.ui.piece_dialogs import SIGNATURE, TRANSPOSE, TransposeDialog
 from generation_models import model_dir  # noqa: F401  (fixture)
+from windows import TIMEOUT_MS, open_window, private_settings  # noqa: F401  (fixture)
 
-TIMEOUT_MS = 60_000
-
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path):
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
-    yield tmp_path / "settings"
 
 
 @pytest.fixture
 def window(qtbot, model_dir, jsfakes_dir):  # noqa: F811
     """The window with JS Fakes chorale 0 (8 bars) open and the tiny model chosen."""
-    app_settings().setValue(SETTINGS_KEY, str(model_dir))
-    w = MainWindow(audio="null")
-    w.resize(1400, 850)
-    w.show()
-    qtbot.waitExposed(w)
-    w.doc.load(read_midi(jsfakes_dir / "0.mid").score.window(0, 8))
-    w.roll.fit_to_window()
-    yield w
-    w.doc.undo_stack.setClean()
-    w.close()
-    w.deleteLater()
+    with open_window(qtbot, model_dir=model_dir, score=read_midi(jsfakes_dir / "0.mid").score.window(0, 8)) as w:
+        w.roll.fit_to_window()
+        yield w
 
 
 def finish(qtbot, window) -> None:

@@ -10,33 +10,21 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from chorale_studio.score import Key, Meter, Note, ScoreError, Voice
 from chorale_studio.ui.commands import ReplaceCellsCommand
 from chorale_studio.ui.instruments import GM_PROGRAM_NAMES
 from chorale_studio.ui.main_window import ABOUT_TEXT, MainWindow
-
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path):
-    """Keep the user's real settings (geometry, recent files) out of reach of the tests."""
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
-    yield tmp_path / "settings"
+from windows import open_window, private_settings  # noqa: F401  (fixture)
 
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow(audio="null")
-    w.resize(1400, 850)
-    w.show()
-    qtbot.waitExposed(w)
-    w.roll.canvas.setFocus()
-    yield w
-    w.doc.undo_stack.setClean()   # nothing left to ask about when the window closes
-    w.close()
-    w.deleteLater()
+    with open_window(qtbot) as w:
+        w.roll.canvas.setFocus()
+        yield w
 
 
 def at(window, step: float, pitch: int) -> QPoint:

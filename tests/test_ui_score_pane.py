@@ -7,39 +7,25 @@ Real widgets on the offscreen platform; the engraving runs on its own thread.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 
 from chorale_studio.io.midi import read_midi
 from chorale_studio.notation.written import written_note_count
 from chorale_studio.score import Voice
-from chorale_studio.ui.main_window import MainWindow, app_settings
-from chorale_studio.ui.model_chooser import SETTINGS_KEY
 from generation_models import model_dir  # noqa: F401  (fixture)
+from windows import TIMEOUT_MS, open_window, private_settings  # noqa: F401  (fixture)
 
-TIMEOUT_MS = 60_000
-
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path):
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
 
 
 @pytest.fixture
 def window(qtbot, jsfakes_dir, model_dir):  # noqa: F811
     """The window with JS Fakes chorale 0 (8 bars) open and engraved, and the tiny model chosen."""
-    app_settings().setValue(SETTINGS_KEY, str(model_dir))
-    w = MainWindow(audio="null")
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    pane = w.score_pane
-    with qtbot.waitSignal(pane.engraved, timeout=TIMEOUT_MS):
-        w.doc.load(read_midi(jsfakes_dir / "0.mid").score.window(0, 8))
-    settle(qtbot, pane)
-    yield w
-    w.doc.undo_stack.setClean()
-    w.close()
-    w.deleteLater()
+    with open_window(qtbot, model_dir=model_dir, size=(1400, 900)) as w:
+        pane = w.score_pane
+        with qtbot.waitSignal(pane.engraved, timeout=TIMEOUT_MS):
+            w.doc.load(read_midi(jsfakes_dir / "0.mid").score.window(0, 8))
+        settle(qtbot, pane)
+        yield w
 
 
 def settle(qtbot, pane) -> None:
