@@ -40,21 +40,28 @@ def wait_until(condition, timeout_ms: int = 120_000) -> None:
     poll.stop()
 
 
-def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
+def start(width: int, height: int) -> tuple[QApplication, MainWindow]:
+    """The app with private settings and its theme, a window showing JS Fakes chorale 497, the model loaded."""
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
     app = QApplication(sys.argv[:1])
     theme.apply_theme(app)
     window = MainWindow(audio="null")
-    window.resize(1500, 880)
+    window.resize(width, height)
     window.show()
     window.open_file(jsfakes_midi_dir() / "497.mid")
     for box in window.findChildren(QMessageBox):   # the import report: not part of the picture
         box.close()
-    g, doc, roll = window.generation, window.doc, window.roll
+    g = window.generation
     g.chooser.folder = model_folder()
     g.load_model(str(g.chooser.folder))
     wait_until(lambda: g.chooser.capabilities is not None)
+    return app, window
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
+    app, window = start(1500, 880)
+    g, doc, roll = window.generation, window.doc, window.roll
     window.editor.toggle_bar_lock(2)
     window.editor.toggle_bar_lock(7)
     g.panel.candidates.setValue(4)

@@ -7,37 +7,21 @@ checkout:
 """
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 
-from chorale_studio.paths import jsfakes_midi_dir  # noqa: E402
-from chorale_studio.ui import theme  # noqa: E402
-from chorale_studio.ui.main_window import MainWindow  # noqa: E402
-from make_generation_screenshots import model_folder, wait_until  # noqa: E402
+from make_generation_screenshots import start, wait_until  # noqa: E402
 
 
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
-    app = QApplication(sys.argv[:1])
-    theme.apply_theme(app)
-    window = MainWindow(audio="null")
-    window.resize(1600, 1100)
-    window.show()
-    window.open_file(jsfakes_midi_dir() / "497.mid")
-    for box in window.findChildren(QMessageBox):   # the import report: not part of the picture
-        box.close()
+    app, window = start(1600, 1100)
     window.resizeDocks([window.score_dock], [500], Qt.Vertical)
     g, doc, pane = window.generation, window.doc, window.score_pane
-    g.chooser.folder = model_folder()
-    g.load_model(str(g.chooser.folder))
-    wait_until(lambda: g.chooser.capabilities is not None)
     window.editor.toggle_bar_lock(2)
     window.editor.toggle_bar_lock(7)
     g.panel.candidates.setValue(3)

@@ -11,42 +11,26 @@ checkout:  python docs/make_workflow_screenshots.py [OUT_DIR]
 """
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QPoint, QSettings  # noqa: E402
+from PySide6.QtCore import QPoint  # noqa: E402
 from PySide6.QtGui import QPainter, QPixmap  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_generation_screenshots import model_folder, wait_until  # noqa: E402
+from make_generation_screenshots import start, wait_until  # noqa: E402
 
-from chorale_studio.paths import jsfakes_midi_dir  # noqa: E402
 from chorale_studio.score import Key, Meter  # noqa: E402
 from chorale_studio.ui import theme  # noqa: E402
-from chorale_studio.ui.main_window import MainWindow  # noqa: E402
 
 
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
-    app = QApplication(sys.argv[:1])
-    theme.apply_theme(app)
-    window = MainWindow(audio="null")
-    window.resize(1500, 880)
-    window.show()
-    window.open_file(jsfakes_midi_dir() / "497.mid")
-    for box in window.findChildren(QMessageBox):
-        box.close()
-    if hasattr(window, "score_dock"):   # the roll is the subject here
-        window.score_dock.hide()
+    app, window = start(1500, 880)
+    window.score_dock.hide()   # the roll is the subject here
     g, doc, roll = window.generation, window.doc, window.roll
     doc.load(doc.score.window(0, 8))
-    g.chooser.folder = model_folder()
-    g.load_model(str(g.chooser.folder))
-    wait_until(lambda: g.chooser.capabilities is not None)
     g.panel.candidates.setValue(3)
     g.panel.seed.setValue(15)
     g.panel.seed_lock.setChecked(True)
