@@ -116,7 +116,7 @@ def judge(score: Score, region: tuple[int, int] | None = None, surprise: float |
     start, end = region if region is not None else (0, score.total_steps)
     chain = sonorities(score)
     found = [f for f in all_findings(score, chain, key) if start <= f.step < end]
-    t = texture(score, start, end)
+    t = texture(score, start, end, chain=chain)
     counts = {k: 0 for k in _WORDS}
     for f in found:
         counts[f.kind] += 1

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ..score import Score, Voice
 from .findings import CONTRARY_FIFTHS, CONTRARY_OCTAVES, PARALLEL_FIFTHS, PARALLEL_OCTAVES
 from .rules import parallels
-from .sonority import sonorities
+from .sonority import Sonority, sonorities
 
 PARALLEL_KINDS = (PARALLEL_FIFTHS, PARALLEL_OCTAVES, CONTRARY_FIFTHS, CONTRARY_OCTAVES)
 
@@ -107,11 +107,12 @@ def chord_distance(a: Texture, b: Texture) -> float:
 
 
 def texture(score: Score, start: int | None = None, end: int | None = None,
-            voices: frozenset[Voice] | None = None) -> Texture:
+            voices: frozenset[Voice] | None = None, chain: list[Sonority] | None = None) -> Texture:
     """The counts of steps [start, end) of ``score`` (the whole piece by default).
 
     With ``voices`` (the voices a generator wrote), only parallels involving one of them count:
-    the faults of the music it was given are not its own."""
+    the faults of the music it was given are not its own.  ``chain`` is the score's sonorities, when
+    the caller has them already."""
     start = 0 if start is None else max(0, start)
     end = score.total_steps if end is None else min(end, score.total_steps)
     out = Texture()
@@ -150,7 +151,7 @@ def texture(score: Score, start: int | None = None, end: int | None = None,
                 out.chord_types[t] += 1
                 if t in COMPLETE:
                     out.complete_beats += 1
-    chain = sonorities(score)
+    chain = sonorities(score) if chain is None else chain
     out.changes = sum(1 for s in chain if start <= s.step < end)
     out.parallels.update(f.kind for f in parallels(score, chain) if f.kind in PARALLEL_KINDS and start <= f.step < end
                          and (voices is None or voices & set(f.voices)))

@@ -42,7 +42,6 @@ from .sampler import Cancelled, ProgressCallback, Row, sample
 WRITING_ORDER: tuple[Voice, ...] = (Voice.SOPRANO, Voice.BASS, Voice.ALTO, Voice.TENOR)
 #: Bars per window, and the most target bars in one window.
 WINDOW_BARS, CHUNK_BARS = 4, 2
-STRATEGY = "prefix"
 _WORDS_PER_CELL = 18  # a typical bar's words with its BAR_START/BAR_END, for estimates
 
 
@@ -146,7 +145,7 @@ def generate(model: ChoraleModel, request: Request, *, progress: ProgressCallbac
     if progress is not None:
         shown = tuple((v, n) for v, b in sorted(targets) for n in scores[0].notes_in_cell(v, b))
         progress(Progress(words=steps_before, expected=steps_before, notes=shown))
-    return GenerationResult(candidates=tuple(candidates), strategy=STRATEGY, seconds=time.perf_counter() - began,
+    return GenerationResult(candidates=tuple(candidates), strategy=model.capabilities.strategy, seconds=time.perf_counter() - began,
                             words=words)
 
 
@@ -221,7 +220,7 @@ def _row(model: ChoraleModel, score: Score, window: Window, header: Header, stri
     guard = VoiceLeading(score, window.start, window.bars, window.targets | pending)
     last = score.bars - 1 - window.start   # the piece's last bar, in the window's count
     ending = Cadence(score.key, score.meter, last) if cadence and last <= window.bars else None
-    return Row(prompt=prompt, state=state, forced_bars=forced, guard=guard, strict=strict, cadence=ending)
+    return Row(prompt=prompt, state=state, guard=guard, forced_bars=forced, strict=strict, cadence=ending)
 
 
 def _splice(score: Score, window: Window, words: list[str]) -> None:

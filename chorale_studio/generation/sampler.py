@@ -36,10 +36,10 @@ class Row:
 
     prompt: list[str]
     state: G.GrammarState                               # the grammar after the prompt
+    guard: VoiceLeading                                 # what every voice sings, as far as it is known
     forced_bars: dict[tuple[Voice, int], list[str]] = field(default_factory=dict)  # window bar → its words
-    guard: VoiceLeading | None = None                   # what every voice sings, as far as it is known
-    strict: bool = False                                # ban crossings and parallels (guard needed)
-    cadence: Cadence | None = None                      # end the window with a cadence (guard needed)
+    strict: bool = False                                # ban crossings and parallels
+    cadence: Cadence | None = None                      # end the window with a cadence
     words: list[str] = field(default_factory=list)     # written after the prompt
     notes: list[tuple[Voice, Note]] = field(default_factory=list)  # sampled notes, window steps
     relaxed: int = 0
@@ -151,7 +151,7 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
                 continue
             if banned:
                 bans.append((len(draw), [ids_of[w] for w in banned]))
-            if row.guard is not None and st.phase == G.BAR and st.open_pitch is None:
+            if st.phase == G.BAR and st.open_pitch is None:
                 bias = _chord_bias(row, allowed, banned, kinds)
                 if bias:
                     boosts.append((len(draw), [ids_of[w] for w in bias], list(bias.values())))
@@ -179,8 +179,7 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
             if kept[r]:
                 row.state.force(w)   # the composer's music may leave the voice's range
             else:
-                if row.guard is not None or r == 0:
-                    _observe(row, w, kinds)
+                _observe(row, w, kinds)
                 row.state.advance(w)
             row.words.append(w)
             next_ids[r] = ids_of[w]
@@ -194,6 +193,11 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
             raise GenerationError("the music is too dense for the model's context; select fewer bars")
         logits = decoder.step(next_ids)
     return steps
+
+
+def _of_kind(words, kinds, kind: int) -> dict[int, str]:
+    """The words of one kind (_ON, _OFF or _TD) among ``words``, by their value (pitch or steps)."""
+    return {kinds[w][1]: w for w in words if kinds.get(w, (0,))[0] == kind}
 
 
 def _queue_forced_bar(row: Row) -> None:
@@ -215,11 +219,7 @@ def _cadence_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
     """Words that would break the cadence (``cadence.py``); empty when they would leave no choice."""
     st, cadence = row.state, row.cadence
     voice, step = st.voice, st.step
-    by_kind: dict[int, dict[int, str]] = {_ON: {}, _OFF: {}, _TD: {}}
-    for w in allowed:
-        kind = kinds.get(w)
-        if kind is not None:
-            by_kind[kind[0]][kind[1]] = w
+    by_kind = {k: _of_kind(allowed, kinds, k) for k in (_ON, _OFF, _TD)}
     if st.open_pitch is None:
         pitches, rests = by_kind[_ON], by_kind[_TD]
         sounding = {v: _sounding(row, v, step) for v in Voice}
@@ -236,8 +236,6 @@ def _cadence_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
 
 def _sounding(row: Row, voice: Voice, step: int) -> int | None:
     """What ``voice`` sings at window ``step`` as far as the row knows (None: not written yet; -1: rest)."""
-    if row.guard is None:
-        return None
     return row.guard.lines[voice][step + 1]
 
 
@@ -246,7 +244,7 @@ def _strict_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
     st = row.state
     voice, step = st.voice, st.step
     if st.open_pitch is None:
-        pitches = {kinds[w][1]: w for w in allowed if kinds.get(w, (0,))[0] == _ON}
+        pitches = _of_kind(allowed, kinds, _ON)
         if not pitches:
             return []
         banned = row.guard.banned_pitches(voice, step, pitches)
@@ -257,7 +255,7 @@ def _strict_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
         return [pitches[p] for p in banned]
     if row._open_relaxed:
         return []
-    lengths = {kinds[w][1]: w for w in allowed if kinds.get(w, (0,))[0] == _TD}
+    lengths = _of_kind(allowed, kinds, _TD)
     banned = row.guard.banned_lengths(voice, step, st.open_pitch, lengths)
     if len(banned) == len(lengths) and not st.open_timed:
         row._open_relaxed = True
@@ -269,8 +267,7 @@ def _strict_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
 def _chord_bias(row: Row, allowed: frozenset[str], banned, kinds) -> dict[str, float]:
     """Logit penalties for the pitches a beat's chord would not want (see ``VoiceLeading.chord_bias``)."""
     st = row.state
-    out = set(banned)
-    pitches = {kinds[w][1]: w for w in allowed if w not in out and kinds.get(w, (0,))[0] == _ON}
+    pitches = _of_kind(allowed.difference(banned), kinds, _ON)
     if not pitches:
         return {}
     bias = row.guard.chord_bias(st.voice, st.step, pitches, CHORD_PENALTY, UNISON_PENALTY)
@@ -288,8 +285,7 @@ def _observe(row: Row, word: str, kinds) -> None:
         if row._open_relaxed:
             row.relaxed += 1
     elif kind == _TD:
-        if row.guard is not None:
-            row.guard.record(st.voice, st.step, value, row._open[0] if row._open else None)
+        row.guard.record(st.voice, st.step, value, row._open[0] if row._open else None)
     elif kind == _OFF and row._open is not None:
         pitch, start = row._open
         row.notes.append((st.voice, Note(start=start, length=st.step - start, pitch=pitch)))
