@@ -1,5 +1,5 @@
 """How fast the generation engine is: a 4-bar, 4-voice fill with 2 bars of context each side (with the
-revision pass, and quick: the draft only).
+revision pass, and quick: the draft only; and with the decoder in single precision throughout).
 
 For the shipped model (resources/model; a random 4×256×4 model of the same size when none is
 there) and for a seed-sized model (6 layers × 512 × 8 heads, seed vocabulary, random weights):
@@ -27,6 +27,7 @@ from chorale_studio.generation.requests import FillRequest, Sampling
 from chorale_studio.io.midi import read_midi
 from chorale_studio.paths import default_model_dir, jsfakes_midi_dir
 from chorale_studio.score import Voice
+from chorale_studio.tokens.encode import encode_window
 from chorale_studio.tokens.tokenizer import save_tokenizer
 from chorale_studio.tokens.vocab import EXTENDED_WORDS, SEED_WORDS
 
@@ -67,11 +68,38 @@ def hf_generate_seconds(model: ChoraleModel, request: FillRequest, words: int) -
     return time.perf_counter() - began, words
 
 
+def fidelity(model: ChoraleModel, pieces: int = 20, cut: int = 60) -> dict:
+    """How far the reduced-precision decoder's next-word distributions are from single precision, word by
+    word through the first 4 bars of ``pieces`` test chorales (prompt of ``cut`` words, then one step per
+    word): mean KL divergence, how often the likeliest word agrees, and the text's NLL per word by each."""
+    from quality import test_pieces
+
+    kl = agree = words = 0
+    nll = {True: 0.0, False: 0.0}
+    with torch.inference_mode():
+        for piece in test_pieces(pieces):
+            ids = model.ids([w for w in encode_window(piece.score, 0, 4, header=None)])
+            logp = {}
+            for fast in (True, False):
+                decoder = model.decoder([ids[:cut]], len(ids), fast=fast)
+                out = [decoder.prefill()] + [decoder.step(torch.tensor([i])) for i in ids[cut:-1]]
+                logp[fast] = torch.cat(out).log_softmax(-1)
+                nll[fast] -= logp[fast].gather(1, torch.tensor(ids[cut:])[:, None]).sum().item()
+            kl += (logp[False].exp() * (logp[False] - logp[True])).sum().item()
+            agree += (logp[False].argmax(-1) == logp[True].argmax(-1)).sum().item()
+            words += len(ids) - cut
+    return {"words": words, "kl_nats_per_word": kl / words, "argmax_agree": agree / words,
+            "nll_single": nll[False] / words, "nll_reduced": nll[True] / words}
+
+
 def measure(name: str, model: ChoraleModel, runs: int) -> dict:
     generate(model, fill_request(0, 1))   # warm up: masks and kernels
-    one, four, quick = [], [], []
+    one, four, quick, single = [], [], [], []
     words_one = words_four = 0
     for seed in range(runs):
+        model.fast = False   # the single-precision decoder, for comparison
+        single.append(generate(model, fill_request(seed, 1)).seconds)
+        model.fast = True
         quick.append(generate(model, fill_request(seed, 1, quick=True)).seconds)
         r = generate(model, fill_request(seed, 1))
         one.append(r.seconds)
@@ -92,6 +120,7 @@ def measure(name: str, model: ChoraleModel, runs: int) -> dict:
         "fill_p50_s": statistics.median(one),
         "fill_p90_s": percentile(one, 0.9),
         "fill_quick_p50_s": statistics.median(quick),
+        "fill_single_precision_p50_s": statistics.median(single),
         "fill4_p50_s": statistics.median(four),
         "four_vs_one": statistics.median(four) / statistics.median(one),
         "words_per_s_batch1": ours_rate,
@@ -118,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.threads:
             torch.set_num_threads(args.threads)
         results.append(measure(name, shipped, args.runs))
+        if name == "shipped":
+            results[-1]["reduced_precision"] = fidelity(shipped)
         seed = ChoraleModel.load(random_model(Path(tmp) / "seed", SEED_WORDS, 6, 512, 8, 512))
         if args.threads:
             torch.set_num_threads(args.threads)
@@ -131,7 +162,13 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['fill_quick_p50_s']:.3f} s; "
                   f"4 candidates p50 {r['fill4_p50_s']:.3f} s ({r['four_vs_one']:.2f}× one); "
                   f"{r['words_per_s_batch1']:.0f} words/s at batch 1, {r['words_per_s_batch4']:.0f} at batch 4; "
-                  f"generate() {r['generate_words_per_s']:.0f} words/s → {r['speedup_vs_generate']:.1f}× faster")
+                  f"generate() {r['generate_words_per_s']:.0f} words/s → {r['speedup_vs_generate']:.1f}× faster; "
+                  f"all in single precision: fill p50 {r['fill_single_precision_p50_s']:.3f} s")
+            if "reduced_precision" in r:
+                f = r["reduced_precision"]
+                print(f"  reduced precision vs single, {f['words']} words of test chorales: mean KL "
+                      f"{f['kl_nats_per_word']:.1e} nats/word, likeliest word agrees {f['argmax_agree']:.2%}, "
+                      f"NLL/word {f['nll_reduced']:.4f} vs {f['nll_single']:.4f}")
     return 0
 
 

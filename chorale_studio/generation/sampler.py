@@ -27,6 +27,7 @@ PROGRESS_EVERY = 8  # steps between progress reports
 #: Logit penalties on a beat for a pitch that leaves the chord incomplete, and for a unison
 #: (``VoiceLeading.chord_bias``); chosen with benchmarks/quality.py.
 CHORD_PENALTY = 2.0
+CHAIN = True
 UNISON_PENALTY = 1.0
 
 
@@ -191,8 +192,50 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
             break
         if decoder.room <= 0:
             raise GenerationError("the music is too dense for the model's context; select fewer bars")
-        logits = decoder.step(next_ids)
+        run = min((_determined(row) for row in rows if not row.state.done), default=0) if CHAIN else 0
+        run = min(run, decoder.room - 1)
+        if run:   # words the grammar leaves no choice about go with the drawn one in a single pass
+            block = torch.full((len(rows), 1 + run), pad, dtype=torch.long)
+            block[:, 0] = next_ids
+            for r, row in enumerate(rows):
+                if not row.state.done:
+                    block[r, 1:] = torch.tensor([ids_of[_take_determined(row, kinds)] for _ in range(run)])
+            steps += run
+            logits = decoder.extend(block)
+        else:
+            logits = decoder.step(next_ids)
     return steps
+
+
+def _determined(row: Row) -> int:
+    """How many words from here the grammar decides alone (before the next choice or kept bar)."""
+    if row._queue:
+        return 0   # inside a kept bar: its words come from the queue
+    st = row.state.copy()
+    n = 0
+    while not st.done:
+        if (st.phase == G.BAR_OR_TRACK_END and st.bars_done != st.track_bars
+                and row.forced_bars.get((st.tracks[-1], st.bars_done))):
+            break   # a kept bar comes next: it is read in one pass of its own
+        allowed = st.allowed()
+        if len(allowed) != 1:
+            break
+        st.advance(next(iter(allowed)))
+        n += 1
+    return n
+
+
+def _take_determined(row: Row, kinds) -> str:
+    """Take the one word the grammar allows, with the bookkeeping a drawn word gets."""
+    st = row.state
+    allowed = st.allowed()
+    if st.phase == G.BAR:
+        _bans(row, allowed, kinds)   # keeps the rules' picture of the open note as a step would
+    (w,) = allowed
+    _observe(row, w, kinds)
+    st.advance(w)
+    row.words.append(w)
+    return w
 
 
 def _of_kind(words, kinds, kind: int) -> dict[int, str]:
