@@ -118,6 +118,8 @@ def _add_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-steps", type=int, default=2000)
     p.add_argument("--max-minutes", type=float, default=0.0, help="stop after this wall time")
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--init", help="start from this model folder's weights (fine-tuning); its size wins over "
+                                  "--layers/--width/--heads")
     p.add_argument("--layers", type=int, default=4)
     p.add_argument("--width", type=int, default=256)
     p.add_argument("--heads", type=int, default=4)

@@ -99,3 +99,27 @@ def test_training_resumes_from_the_newest_checkpoint(tmp_path, few_pieces):
     assert summary["steps"] == 4
     resumed = [h["loss"] for h in summary["history"] if "loss" in h]
     assert resumed[:2] == first[:2] and len(resumed) == 4
+
+
+def test_fine_tuning_starts_from_the_given_model_and_refuses_another_vocabulary(tmp_path, few_pieces):
+    import torch
+    from transformers import GPT2LMHeadModel
+
+    from chorale_studio.errors import ChoraleError
+    from chorale_studio.tokens.tokenizer import save_tokenizer
+
+    lines = [line for p in few_pieces[:2] for line in piece_examples(p, seed=3)]
+    settings = dict(texts=lines, layers=1, width=32, heads=2, batch_size=4, save_steps=50, eval_steps=50,
+                    progress=False)
+    base = train_model(TrainSettings(out=tmp_path / "base", max_steps=4, **settings))
+    before = GPT2LMHeadModel.from_pretrained(base).transformer.h[0].mlp.c_fc.weight
+    # A near-zero learning rate: the fine-tuned weights stay those of the model it started from.
+    tuned = train_model(TrainSettings(out=tmp_path / "tuned", max_steps=2, lr=1e-9, init=base, **settings))
+    after = GPT2LMHeadModel.from_pretrained(tuned).transformer.h[0].mlp.c_fc.weight
+    assert torch.allclose(before, after, atol=1e-5)
+    fresh = GPT2LMHeadModel.from_pretrained(train_model(TrainSettings(out=tmp_path / "fresh", max_steps=2, lr=1e-9,
+                                                                      seed=7, **settings)))
+    assert not torch.allclose(before, fresh.transformer.h[0].mlp.c_fc.weight, atol=1e-3)
+    save_tokenizer(base, list(reversed(V.EXTENDED_WORDS)))
+    with pytest.raises(ChoraleError, match="numbers its words differently"):
+        train_model(TrainSettings(out=tmp_path / "other", max_steps=2, init=base, **settings))

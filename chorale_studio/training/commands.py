@@ -33,7 +33,7 @@ def train(args) -> int:
                              heads=args.heads, context=args.context, max_steps=args.max_steps,
                              batch_size=args.batch_size, lr=args.lr, save_steps=args.save_steps,
                              eval_steps=args.save_steps, resume=args.resume, max_minutes=args.max_minutes,
-                             seed=args.seed)
+                             seed=args.seed, init=Path(args.init) if args.init else None)
     folder = train_model(settings)
     print(folder)
     return 0

@@ -37,6 +37,7 @@ class TrainSettings:
     save_steps: int = 200
     eval_steps: int = 200
     resume: bool = False
+    init: Path | None = None                    # fine-tune: start from this model folder's weights
     max_minutes: float = 0.0
     seed: int = 1234
     progress: bool = True
@@ -132,6 +133,18 @@ def _length_grouping(arguments_class) -> dict:
     return {}
 
 
+def _initial_model(folder: Path, words: Sequence[str]):
+    """A checkpoint to fine-tune; its vocabulary must be the one trained here, word for word."""
+    from transformers import GPT2LMHeadModel
+
+    from ..tokens.tokenizer import read_vocab
+
+    vocab = read_vocab(folder)
+    if any(vocab.get(w) != i for i, w in enumerate(words)):
+        raise ChoraleError(f"the model in {folder} numbers its words differently; it cannot be fine-tuned here")
+    return GPT2LMHeadModel.from_pretrained(folder, local_files_only=True)
+
+
 def train_model(settings: TrainSettings) -> Path:
     """Train (or resume) and save the final model folder; returns its path."""
     import torch
@@ -157,7 +170,8 @@ def train_model(settings: TrainSettings) -> Path:
     if not train_lines:
         raise ChoraleError("the corpus has no training examples")
     set_seed(settings.seed)
-    model = new_model(words, settings.layers, settings.width, settings.heads, settings.context)
+    model = (_initial_model(Path(settings.init), words) if settings.init is not None
+             else new_model(words, settings.layers, settings.width, settings.heads, settings.context))
     gpu = torch.cuda.is_available()
     args = TrainingArguments(
         output_dir=str(out / "checkpoints"),
