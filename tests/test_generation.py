@@ -153,7 +153,11 @@ def test_every_written_voice_is_revised_once_with_the_others_fixed_unless_quick(
     full = plan(cells, 8, new_piece=False, revise=True)
     assert full[:len(draft)] == draft
     revisions = full[len(draft):]
-    assert [{v for v, _ in w.targets} for w in revisions] == [{v} for v in WRITING_ORDER for _ in range(2)]
+    assert [{v for v, _ in w.targets} for w in revisions] == [{v} for v in WRITING_ORDER]
+    # A revision window holds all of a voice's 4 target bars (the draft wrote them 2 at a time).
+    assert all((w.start, w.bars) == (2, 4) and len(w.targets) == 4 for w in revisions)
+    eight = plan(frozenset((v, b) for v in Voice for b in range(8)), 8, new_piece=False, revise=True)
+    assert [(w.start, w.bars) for w in eight if len({v for v, _ in w.targets}) == 1][:2] == [(0, 4), (4, 4)]
     # One voice alone was already written last, hearing the other three: nothing to revise.
     alone = frozenset((T, b) for b in range(2, 6))
     assert plan(alone, 8, new_piece=False, revise=True) == plan(alone, 8, new_piece=False, revise=False)

@@ -10,8 +10,8 @@ fill section does not say which voice it belongs to.  The fill words stay in the
 compatibility; the engine no longer asks for them.)
 
 Then, unless the request is *quick*, one **revision pass** rewrites each written voice once more,
-placed last with the three others fixed around it on both sides (as DeepBach and Coconet do): the
-voices written first in the draft never heard the ones written after them.
+placed last with the three others fixed around it (as DeepBach and Coconet do), up to 4 bars at a
+time: the voices written first in the draft never heard the ones written after them.
 
 While sampling, a beat's pitch that would leave the chord incomplete or double another voice in
 unison is made less likely (``VoiceLeading.chord_bias``), and in strict mode crossings and
@@ -40,8 +40,10 @@ from .sampler import Cancelled, ProgressCallback, Row, sample
 
 #: The order voices are written in: outer voices first, as composers often work.
 WRITING_ORDER: tuple[Voice, ...] = (Voice.SOPRANO, Voice.BASS, Voice.ALTO, Voice.TENOR)
-#: Bars per window, and the most target bars in one window.
-WINDOW_BARS, CHUNK_BARS = 4, 2
+#: Bars per window, and the most target bars in one window of the draft and of the revision.  A revision
+#: window may be all targets: every bar around them is decided, and the rules see a step past each side.
+#: (Measured with benchmarks/quality.py, revising 4 bars at once wrote as well as 2 with context, in less time.)
+WINDOW_BARS, CHUNK_BARS, REVISION_CHUNK_BARS = 4, 2, 4
 _WORDS_PER_CELL = 18  # a typical bar's words with its BAR_START/BAR_END, for estimates
 
 
@@ -55,7 +57,8 @@ class Window:
     free: bool = False   # a new piece's first window: every cell written, no fill sections
 
 
-def plan_windows(targets: frozenset[Cell], total_bars: int, new_piece: bool, decided: bool = False) -> list[Window]:
+def plan_windows(targets: frozenset[Cell], total_bars: int, new_piece: bool, decided: bool = False,
+                 chunk_bars: int = CHUNK_BARS) -> list[Window]:
     """Windows covering every target bar, each with as much context as fits.
 
     A draft never reaches into the bars a later window writes (those are not decided yet); in a
@@ -68,7 +71,7 @@ def plan_windows(targets: frozenset[Cell], total_bars: int, new_piece: bool, dec
         bars = [b for b in bars if b >= 4]
     chunks: list[list[int]] = []
     while bars:
-        chunk = [b for b in bars if b < bars[0] + CHUNK_BARS]
+        chunk = [b for b in bars if b < bars[0] + chunk_bars]
         chunks.append(chunk)
         bars = bars[len(chunk):]
     for k, chunk in enumerate(chunks):
@@ -89,7 +92,8 @@ def plan(targets: frozenset[Cell], total_bars: int, new_piece: bool, revise: boo
     voices = [v for v in WRITING_ORDER if any(c[0] == v for c in targets)]
     if revise and len(voices) > 1:
         for v in voices:
-            windows += plan_windows(frozenset(c for c in targets if c[0] == v), total_bars, False, decided=True)
+            windows += plan_windows(frozenset(c for c in targets if c[0] == v), total_bars, False, decided=True,
+                                    chunk_bars=REVISION_CHUNK_BARS)
     return windows
 
 
@@ -210,6 +214,14 @@ def _row(model: ChoraleModel, score: Score, window: Window, header: Header, stri
         else:
             prompt += [V.TRACK_START, f"INST={V.INST_OF_VOICE[v]}",
                        *(w for b in range(window.bars) for w in bars[b]), V.TRACK_END]
+    if written_voices:
+        # The first written voice's kept bars before its first target are read with the prompt, in one pass.
+        v = order[len(order) - len(written_voices)]
+        lead = [b for b in range(window.bars) if (v, b) in forced]
+        lead = lead[:next((k for k, b in enumerate(lead) if b != k), len(lead))]
+        prompt += [V.TRACK_START, f"INST={V.INST_OF_VOICE[v]}"]
+        for b in lead:
+            prompt += forced.pop((v, b))
     config = G.GrammarConfig(steps_per_bar=spb, bars=window.bars, steps=steps,
                              ranges=G.ranges_of(score.ranges), order=order, header=tuple(header.words()),
                              allow_fill=False, vocab=model.words)

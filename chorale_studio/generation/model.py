@@ -321,13 +321,13 @@ class Decoder:
             mask, is_causal = None, True
         else:
             mask, is_causal = torch.ones(t, end, dtype=torch.bool).tril(start), False
-        x = w.wte[ids] + w.wpe[pos]
         e, h, d = w.embed, w.heads, w.head_dim
+        x = (w.wte[ids] + w.wpe[pos]).view(n * t, e)   # the residual stream, one row per word, single precision
         matrices, product = w.path(n * t, self.fast)
+        norm, eps = torch.layer_norm, w.eps
         for layer, (l1w, l1b, l2w, l2b, scale) in enumerate(w.norms):
             attend, project, expand, contract = matrices[layer]
-            a = F.layer_norm(x, (e,), l1w, l1b, w.eps).view(n * t, e)
-            qkv = product(a, attend).float().view(n, t, 3, h, d).permute(2, 0, 3, 1, 4)
+            qkv = product(norm(x, (e,), l1w, l1b, eps), attend).float().view(n, t, 3, h, d).permute(2, 0, 3, 1, 4)
             if self.split and start >= self.prefix:
                 att = self._attend_split(layer, qkv, start - self.prefix, scale)
             else:
@@ -336,10 +336,9 @@ class Decoder:
                 vc[:n, :, start:end] = qkv[2]
                 att = F.scaled_dot_product_attention(qkv[0], kc[:n, :, :end], vc[:n, :, :end], attn_mask=mask,
                                                      is_causal=is_causal, scale=scale)
-            x = x + product(att.transpose(1, 2).reshape(n * t, e), project).view(n, t, e)   # stays single precision
-            a = F.layer_norm(x, (e,), l2w, l2b, w.eps).view(n * t, e)
-            x = x + product(w.act(product(a, expand)), contract).view(n, t, e)
-        last = F.layer_norm(x[:, -1], (e,), *w.ln_f, w.eps)
+            x += product(att.transpose(1, 2).reshape(n * t, e), project)   # stays single precision
+            x += product(w.act(product(norm(x, (e,), l2w, l2b, eps), expand)), contract)
+        last = norm(x.view(n, t, e)[:, -1], (e,), *w.ln_f, eps)
         self.length = end
         return last @ w.lm_head_t
 
