@@ -78,7 +78,7 @@ def fidelity(model: ChoraleModel, pieces: int = 20, cut: int = 60) -> dict:
     nll = {True: 0.0, False: 0.0}
     with torch.inference_mode():
         for piece in test_pieces(pieces):
-            ids = model.ids([w for w in encode_window(piece.score, 0, 4, header=None)])
+            ids = model.ids(encode_window(piece.score, 0, 4, header=None))
             logp = {}
             for fast in (True, False):
                 decoder = model.decoder([ids[:cut]], len(ids), fast=fast)

@@ -217,11 +217,11 @@ def _row(model: ChoraleModel, score: Score, window: Window, header: Header, stri
     if written_voices:
         # The first written voice's kept bars before its first target are read with the prompt, in one pass.
         v = order[len(order) - len(written_voices)]
-        lead = [b for b in range(window.bars) if (v, b) in forced]
-        lead = lead[:next((k for k, b in enumerate(lead) if b != k), len(lead))]
         prompt += [V.TRACK_START, f"INST={V.INST_OF_VOICE[v]}"]
-        for b in lead:
+        b = 0
+        while (v, b) in forced:
             prompt += forced.pop((v, b))
+            b += 1
     config = G.GrammarConfig(steps_per_bar=spb, bars=window.bars, steps=steps,
                              ranges=G.ranges_of(score.ranges), order=order, header=tuple(header.words()),
                              allow_fill=False, vocab=model.words)

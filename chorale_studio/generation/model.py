@@ -207,6 +207,7 @@ class _Weights:
             return self.bf16, _bf16_product
         return self.fp32, _fp32_product
 
+
 class Decoder:
     """A batch of rows advancing one word per step over a shared, preallocated key/value cache.
 
@@ -364,7 +365,6 @@ class Decoder:
         mine.masked_fill_(~torch.ones(t, own + t, dtype=torch.bool).tril(own), float("-inf"))
         weights = torch.cat((shared, mine), dim=-1).mul_(scale).softmax(dim=-1)
         return torch.matmul(weights[..., :p], pv) + torch.matmul(weights[..., p:], ov[:, :, :own + t])
-
 
 
 def _fp32_product(a, matrix):

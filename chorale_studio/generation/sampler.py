@@ -218,8 +218,7 @@ def _determined(row: Row) -> int:
     st = row.state.copy()
     n = 0
     while not st.done:
-        if (st.phase == G.BAR_OR_TRACK_END and st.bars_done != st.track_bars
-                and row.forced_bars.get((st.tracks[-1], st.bars_done))):
+        if _kept_bar(row, st):
             break   # a kept bar comes next: it is read in one pass of its own
         allowed = st.allowed()
         if len(allowed) != 1:
@@ -247,11 +246,17 @@ def _of_kind(words, kinds, kind: int) -> dict[int, str]:
     return {kinds[w][1]: w for w in words if kinds.get(w, (0,))[0] == kind}
 
 
+def _kept_bar(row: Row, st: G.GrammarState) -> list[str]:
+    """The words of the bar that must stay and starts at ``st`` (empty: none starts there)."""
+    if st.phase == G.BAR_OR_TRACK_END and st.bars_done != st.track_bars:
+        return row.forced_bars.get((st.tracks[-1], st.bars_done), [])
+    return []
+
+
 def _queue_forced_bar(row: Row) -> None:
     """At the start of a bar that must stay, queue its words (last word first)."""
-    st = row.state
-    if not row._queue and st.phase == G.BAR_OR_TRACK_END and st.bars_done != st.track_bars:
-        row._queue = list(reversed(row.forced_bars.get((st.tracks[-1], st.bars_done), ())))
+    if not row._queue:
+        row._queue = list(reversed(_kept_bar(row, row.state)))
 
 
 def _bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
