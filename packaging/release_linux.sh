@@ -12,12 +12,13 @@
 # 5. measures the cold start to the window under Xvfb, when xvfb-run and xwininfo are there
 # 6. runs uninstall.sh and checks that the temporary HOME is empty again
 # Needs: libfluidsynth3, timgm6mb-soundfont (xvfb, xauth, x11-utils for step 5), Python with the project and
-# its `package` extra (.venv/bin/python, else $PYTHON or python3).
+# its `package` extra ($PYTHON, else .venv/bin/python, else python3).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-PY="${PYTHON:-python3}"
+PY=python3
 [ -x .venv/bin/python ] && PY=$ROOT/.venv/bin/python
+PY="${PYTHON:-$PY}"
 BUNDLE=""
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -26,12 +26,21 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 VPY=.venv/bin/python
-stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+# The pinned releases, with hashes (packaging/update_lock.sh refreshes them): a new release of a
+# dependency changes nothing here until the lock is refreshed and committed.
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64)  LOCK=packaging/locks/linux-x86_64.lock ;;
+  Darwin-arm64)  LOCK=packaging/locks/macos-arm64.lock ;;
+  *) echo "No lock file for $(uname -s) $(uname -m) in packaging/locks/; run packaging/update_lock.sh on it first." >&2
+     exit 1 ;;
+esac
+stamp=.venv/.installed-$(cat pyproject.toml "$LOCK" | sha1sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then
-  "$VPY" -m pip install -q --upgrade pip
-  # The CPU build of torch first, so that nothing pulls a multi-GB CUDA build.
-  "$VPY" -m pip install -q "torch==2.13.0"
-  "$VPY" -m pip install -q -e ".[test]"
+  # torch's CPU build is in the lock (on Linux: torch==2.13.0+cpu, from the local wheel folder or
+  # PyTorch's CPU index), so nothing pulls a multi-GB CUDA build.
+  "$VPY" -m pip install -q --require-hashes -r "$LOCK" ${TORCH_INDEX:+--extra-index-url "$TORCH_INDEX"}
+  "$VPY" -m pip install -q --no-deps --no-build-isolation -e .
+  rm -f .venv/.installed-*
   touch "$stamp"
 fi
 

@@ -5,6 +5,7 @@ The bundle itself is built, packed, installed and run by packaging/release_linux
 these checks are the fast part.
 """
 import configparser
+import re
 import shutil
 import subprocess
 import sys
@@ -144,12 +145,9 @@ def test_the_release_workflow_builds_and_selftests_every_platform_on_a_tag():
     steps = build["steps"]
     text = WORKFLOW.read_text(encoding="utf-8")
     assert flow["env"]["PYTHON_VERSION"] == "3.11"
-    setup = (REPO / "packaging" / "setup.sh").read_text(encoding="utf-8")
-    assert f'torch=={flow["env"]["TORCH_VERSION"]}' in setup, "the workflow and setup.sh install different torch"
     runs = "\n".join(s.get("run", "") for s in steps)
     assert "bash packaging/release_linux.sh" in runs
     assert "python packaging/build.py" in runs
-    assert 'pip install -e ".[package]"' in runs
     assert "brew install fluid-synth" in runs
     assert runs.count("--selftest") >= 2  # macOS and Windows; the Linux one is in release_linux.sh
     assert "sandbox-exec" in runs and "New-NetFirewallRule" in runs  # offline selftests
@@ -261,3 +259,90 @@ def test_install_sh_puts_the_app_under_local_and_uninstall_sh_leaves_nothing(tmp
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert sorted(p.relative_to(home) for p in home.rglob("*")) == []
+
+
+# --- Locked dependencies (issue #21) ------------------------------------------------------------------
+
+LOCKS = REPO / "packaging" / "locks"
+PLATFORM_LOCKS = ("linux-x86_64", "macos-arm64", "windows-x86_64")
+
+
+def _pip_installs(text: str) -> list[str]:
+    """Every `pip install` command line of a script (continuation lines joined)."""
+    text = text.replace("\\\n", " ")
+    return [line.strip() for line in text.splitlines() if "pip install" in line and not line.strip().startswith("#")]
+
+
+def _locked(line: str) -> bool:
+    """Installs from a lock with hashes, or only the project itself / pinned tools with no dependencies."""
+    return (("--require-hashes" in line and "packaging/locks/" in line or "$lock" in line or "$LOCK" in line)
+            or "--no-deps" in line or re.search(r"install -q \"?[\w-]+==[\d.]+\"?$", line) is not None)
+
+
+def test_setup_ci_and_the_release_workflow_install_from_the_lock_files():
+    """setup.sh (and so .ci/run, which calls it) and every platform of the release workflow install the
+    pinned, hashed releases: a new release on PyPI changes nothing until the lock is refreshed."""
+    for script in ("packaging/setup.sh", ".ci/run", ".github/workflows/release.yml"):
+        text = (REPO / script).read_text(encoding="utf-8")
+        installs = _pip_installs(text)
+        assert installs, f"{script} installs nothing with pip"
+        loose = [line for line in installs if not _locked(line)]
+        assert not loose, f"{script} installs without the lock: {loose}"
+    setup = (REPO / "packaging" / "setup.sh").read_text(encoding="utf-8")
+    assert "--require-hashes" in setup and "packaging/locks/linux-x86_64.lock" in setup
+    assert "bash packaging/setup.sh test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    flow = WORKFLOW.read_text(encoding="utf-8")
+    for name in PLATFORM_LOCKS:
+        assert f"packaging/locks/{name}.lock" in flow, f"the release workflow never installs {name}.lock"
+    assert "--require-hashes" in flow
+
+
+@pytest.mark.parametrize("name", PLATFORM_LOCKS)
+def test_each_lock_pins_every_dependency_with_hashes_within_pyproject_ranges(name):
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+    from packaging.version import Version
+
+    text = (LOCKS / f"{name}.lock").read_text(encoding="utf-8")
+    pins: dict[str, Version] = {}
+    for block in text.replace("\\\n", " ").splitlines():
+        m = re.match(r"^([A-Za-z0-9_.-]+)==(\S+)(.*)$", block)
+        if m:
+            assert "--hash=sha256:" in m.group(3), f"{name}: {m.group(1)} has no hash"
+            pins[canonicalize_name(m.group(1))] = Version(m.group(2))
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [Requirement(r) for r in project["dependencies"]]
+    for extra in ("train", "test", "package"):
+        wanted += [Requirement(r) for r in project["optional-dependencies"][extra]]
+    for req in wanted:
+        if canonicalize_name(req.name) == "chorale-studio":
+            continue
+        pinned = pins.get(canonicalize_name(req.name))
+        assert pinned is not None, f"{name}.lock does not pin {req.name}: run packaging/update_lock.sh"
+        assert req.specifier.contains(pinned, prereleases=True), f"{name}.lock pins {req.name} {pinned}, " \
+            f"outside pyproject's {req.specifier}: run packaging/update_lock.sh"
+    torch = WORKFLOW.read_text(encoding="utf-8").split('TORCH_VERSION: "')[1].split('"')[0]
+    assert pins["torch"].base_version == torch, f"{name}.lock pins torch {pins['torch']}, the workflow {torch}"
+    assert (name == "linux-x86_64") == (pins["torch"].local == "cpu")   # Linux: the CPU build, never CUDA's
+    assert not any(p.startswith("nvidia-") for p in pins), f"{name}.lock pulls CUDA libraries"
+
+
+def test_the_installed_environment_is_the_linux_lock():
+    """What the tests run on is what the lock pins (CI installs from it; a stale venv shows here)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    if sys.platform != "linux":
+        pytest.skip("the Linux lock")
+    text = (LOCKS / "linux-x86_64.lock").read_text(encoding="utf-8")
+    wrong = []
+    for pkg, pinned in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, flags=re.M):
+        try:
+            got = version(pkg)
+        except PackageNotFoundError:
+            wrong.append(f"{pkg} missing")
+            continue
+        if got != pinned:
+            wrong.append(f"{pkg} {got} (lock {pinned})")
+    assert not wrong, "the environment differs from packaging/locks/linux-x86_64.lock: " + ", ".join(wrong)
