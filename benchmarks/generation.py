@@ -61,9 +61,12 @@ def hf_generate_seconds(model: ChoraleModel, request: FillRequest, words: int) -
     row, _ = _fitted_row(model, base, window, _header(model, base, "JSFAKES"), True)
     prompt = torch.tensor([model.ids(row.prompt)])
     words = min(words, model.capabilities.context - prompt.shape[1])
+    from transformers import GPT2LMHeadModel
+
+    hf_model = GPT2LMHeadModel.from_pretrained(model.folder).eval()
     began = time.perf_counter()
     with torch.inference_mode():
-        model.hf_model.generate(prompt, attention_mask=torch.ones_like(prompt), do_sample=True, top_p=0.95,
+        hf_model.generate(prompt, attention_mask=torch.ones_like(prompt), do_sample=True, top_p=0.95,
                                 max_new_tokens=words, min_new_tokens=words, pad_token_id=model.pad_id)
     return time.perf_counter() - began, words
 
@@ -111,7 +114,7 @@ def measure(name: str, model: ChoraleModel, runs: int) -> dict:
     hf_seconds, hf_words = hf_generate_seconds(model, fill_request(0, 1), per_run)
     ours_rate = words_one / sum(one)
     hf_rate = hf_words / hf_seconds
-    config = model.hf_model.config
+    config = model.config
     return {
         "model": name,
         "size": f"{config.n_layer}x{config.n_embd}x{config.n_head}",

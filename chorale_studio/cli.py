@@ -164,6 +164,10 @@ def _gui_parser() -> argparse.ArgumentParser:
     return p
 
 
+#: What the training commands import beyond the app (the `train` extra), and the training package itself.
+_TRAINING = ("chorale_studio", "transformers", "tokenizers", "accelerate")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS:
@@ -173,6 +177,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = getattr(importlib.import_module(module), func)(args)
         except ChoraleError as exc:
             print(f"chorale-studio {args.command}: {exc}", file=sys.stderr)
+            return 2
+        except ModuleNotFoundError as exc:
+            if not module.startswith("chorale_studio.training") or (exc.name or "").split(".")[0] not in _TRAINING:
+                raise
+            # The packaged app and a plain install leave training out (it needs transformers).
+            print(f"chorale-studio {args.command}: training is not part of this installation; install it with "
+                  "pip install \"chorale-studio[train]\" (in a checkout: pip install -e \".[train]\") and run "
+                  f"chorale-studio {args.command} there", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
             print(f"chorale-studio {args.command}: interrupted", file=sys.stderr)

@@ -105,6 +105,16 @@ out=$(env "${run_env[@]}" QT_QPA_PLATFORM=offscreen "${offline[@]}" "$H/.local/b
 echo "$out"
 echo "selftest time: $(( $(date +%s) - started )) s"
 grep -qx "selftest ok" <<<"$out" || { echo "the installed app's selftest failed" >&2; exit 1; }
+# Training is left out of the bundle: `train` says in one line what to install, with no traceback.
+out=$(env "${run_env[@]}" QT_QPA_PLATFORM=offscreen "$H/.local/bin/chorale-studio" train --out "$T/run/train" 2>&1) \
+  && { echo "the installed app's train command did not refuse" >&2; exit 1; }
+echo "$out"
+{ [ "$(wc -l <<<"$out")" = 1 ] && grep -q 'chorale-studio\[train\]' <<<"$out"; } \
+  || { echo "the installed app's train command does not say what to install" >&2; exit 1; }
+# What the bundle carries, by component (the largest folders of _internal).
+du -sm "$H/.local/opt/chorale-studio/_internal"/* 2>/dev/null | sort -rn | head -12 | awk '{ printf "  %5d MB  %s\n", $1, $2 }' \
+  | sed "s|$H/.local/opt/chorale-studio/||"
+echo "_internal: $(du -sm "$H/.local/opt/chorale-studio/_internal" | cut -f1) MB unpacked"
 
 # 5. Cold start: launch → the main window mapped on an Xvfb screen (xwininfo polls every 50 ms), three
 # times on one server (its start-up is not the app's); the first run is the cold one.

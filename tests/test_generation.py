@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,8 @@ from chorale_studio.score import Meter, Note, Score, Voice
 from chorale_studio.tokens.tokenizer import save_tokenizer
 from chorale_studio.tokens.vocab import EXTENDED_WORDS
 from generation_models import model, model_dir  # noqa: F401  (fixtures)
+
+REPO = Path(__file__).resolve().parent.parent
 
 S, A, T, B = Voice
 
@@ -91,14 +94,88 @@ def test_folders_that_are_not_chorale_models_are_refused_with_a_clear_message(tm
         ChoraleModel.load(weightless)
 
 
+def test_damaged_or_mismatched_weights_are_refused_with_a_clear_message(tmp_path, model_dir):
+    import shutil
+
+    truncated = tmp_path / "truncated"
+    shutil.copytree(model_dir, truncated)
+    data = (truncated / "model.safetensors").read_bytes()
+    (truncated / "model.safetensors").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelFolderError, match="could not be read"):
+        ChoraleModel.load(truncated)
+    wider = tmp_path / "wider"
+    shutil.copytree(model_dir, wider)
+    config = json.loads((wider / "config.json").read_text())
+    (wider / "config.json").write_text(json.dumps(config | {"n_embd": config["n_embd"] * 2}))
+    with pytest.raises(ModelFolderError, match="do not match its config.json"):
+        ChoraleModel.load(wider)
+    unknown = tmp_path / "unknown-activation"
+    shutil.copytree(model_dir, unknown)
+    (unknown / "config.json").write_text(json.dumps(config | {"activation_function": "mish_v9"}))
+    with pytest.raises(ModelFolderError, match="mish_v9"):
+        ChoraleModel.load(unknown)
+
+
+def test_a_checkpoint_with_only_pytorch_model_bin_half_precision_and_its_own_output_layer_loads(tmp_path, model):
+    """Older checkpoints store pytorch_model.bin (and some a head of their own, some half precision); the
+    decoder reads each into the same maths as the safetensors folder."""
+    import shutil
+
+    import torch
+    from safetensors.torch import load_file
+
+    tensors = load_file(str(model.folder / "model.safetensors"))
+    old = tmp_path / "old-style"
+    old.mkdir()
+    for name in ("config.json", "tokenizer.json"):
+        shutil.copy(model.folder / name, old / name)
+    wte = next(v for k, v in tensors.items() if k.endswith("wte.weight"))
+    torch.save({**{k: v.half().float() for k, v in tensors.items()}, "lm_head.weight": wte.clone()},
+               old / "pytorch_model.bin")
+    loaded = ChoraleModel.load(old)
+    prompt = [model.word_to_id["PIECE_START"], 7, 8, 9]
+    with torch.inference_mode():
+        a = model.decoder([prompt], capacity=4, fast=False).prefill()
+        b = loaded.decoder([prompt], capacity=4, fast=False).prefill()
+    assert torch.allclose(a, b, atol=0.05) and not torch.equal(a, b)   # the same maths, rounded weights
+
+
+def test_filling_through_the_engine_never_imports_transformers(tmp_path):
+    """The app runs the shipped model on torch and safetensors alone: importing transformers cost more of
+    the start than everything else together (issue #21)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from chorale_studio.generation.engine import generate\n"
+            "from chorale_studio.generation.model import ChoraleModel\n"
+            "from chorale_studio.generation.requests import FillRequest, Sampling\n"
+            "from chorale_studio.io.files import load_any\n"
+            "from chorale_studio.paths import default_model_dir, jsfakes_midi_dir\n"
+            "from chorale_studio.score import Voice\n"
+            "score = load_any(jsfakes_midi_dir() / '0.mid').score\n"
+            "cells = frozenset((v, b) for v in Voice for b in range(2, 6))\n"
+            "result = generate(ChoraleModel.load(default_model_dir()), FillRequest(score, cells, "
+            "Sampling(seed=3)))\n"
+            "assert result.candidates, 'no music'\n"
+            "print('transformers' in sys.modules, 'tokenizers' in sys.modules, 'huggingface_hub' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         cwd=tmp_path, env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["False", "False", "False"], run.stdout
+
+
 @pytest.mark.parametrize("fast", [False, True])
 @pytest.mark.parametrize("prompts", [[list(range(5, 105))] * 3,                                   # shared
                                      [list(range(5, 105)), list(range(20, 60)), list(range(5, 105))],  # padded
                                      [list(range(5, 105))]])                                          # one row
-def test_the_fast_decoder_computes_what_transformers_computes(model, prompts, fast):
+def test_the_fast_decoder_computes_what_transformers_computes(model, model_dir, prompts, fast):
     """Single precision matches transformers to rounding; the reduced-precision matrices (bfloat16 for the
     prompt, half precision for steps of one to four rows) move no next-word probability by more than 1 %."""
     import torch
+    from transformers import GPT2LMHeadModel
+
+    hf_model = GPT2LMHeadModel.from_pretrained(model_dir).eval()
 
     rows = len(prompts)
     with torch.inference_mode():
@@ -107,7 +184,7 @@ def test_the_fast_decoder_computes_what_transformers_computes(model, prompts, fa
         decoder.step(torch.tensor([7, 8, 9][:rows]))
         logits = decoder.step(torch.tensor([10, 11, 12][:rows]))
         for row, prompt in enumerate(prompts):
-            reference = model.hf_model(torch.tensor([prompt + [7 + row, 10 + row]])).logits[0, -1]
+            reference = hf_model(torch.tensor([prompt + [7 + row, 10 + row]])).logits[0, -1]
             if fast:
                 assert (logits[row].softmax(-1) - reference.softmax(-1)).abs().max() < 0.01
                 assert 0 < (logits[row] - reference).abs().max() < 0.5   # it is not the single-precision path

@@ -123,3 +123,19 @@ def test_fine_tuning_starts_from_the_given_model_and_refuses_another_vocabulary(
     save_tokenizer(base, list(reversed(V.EXTENDED_WORDS)))
     with pytest.raises(ChoraleError, match="numbers its words differently"):
         train_model(TrainSettings(out=tmp_path / "other", max_steps=2, init=base, **settings))
+
+
+def test_train_without_the_training_packages_says_in_one_line_what_to_install(tmp_path):
+    """The packaged app and a plain install carry no transformers: `train` says what to install instead of a
+    traceback (the frozen app's own run is in packaging/release_linux.sh)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['transformers'] = None\n"   # as if it were not installed
+            "from chorale_studio.cli import main\n"
+            f"sys.exit(main(['train', '--out', {str(tmp_path / 'out')!r}, '--max-steps', '1']))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, cwd=tmp_path,
+                         env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    assert run.returncode == 2, run.stderr[-2000:]
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and 'pip install "chorale-studio[train]"' in lines[0], run.stderr[-2000:]

@@ -4,6 +4,10 @@ Any Hugging Face GPT-2 checkpoint in the seed's language works: the vocabulary i
 folder's own ``tokenizer.json`` (ids differ between checkpoints), and what the model can do —
 MMM infilling, styles, meter and key words, step values — is read from that vocabulary.
 
+The folder is read with torch and safetensors alone (``config.json`` and ``model.safetensors``, or
+``pytorch_model.bin`` where a checkpoint has only that): importing transformers would cost the
+app's start more than everything else together, and the app needs none of it.
+
 Generating one word at a time through ``model.forward`` spends most of its time in Python
 bookkeeping (cache objects, mask building) rather than arithmetic.  ``Decoder`` therefore runs the
 checkpoint's own weights through a plain GPT-2 forward pass (the same maths, checked against
@@ -57,14 +61,67 @@ def _threads() -> int:
     return max(1, min(4, cores, int(cores - busy + 0.5)))
 
 
+@dataclass(frozen=True)
+class GPT2Config:
+    """The fields of a GPT-2 ``config.json`` the decoder reads, with transformers' defaults."""
+
+    vocab_size: int = 50257
+    n_positions: int = 1024
+    n_embd: int = 768
+    n_layer: int = 12
+    n_head: int = 12
+    layer_norm_epsilon: float = 1e-5
+    activation_function: str = "gelu_new"
+    scale_attn_weights: bool = True
+    scale_attn_by_inverse_layer_idx: bool = False
+    n_inner: int = 0                  # 0 (null in the file): 4 × n_embd
+
+    @classmethod
+    def of(cls, config: dict) -> "GPT2Config":
+        fields = cls.__dataclass_fields__
+        return cls(**{k: type(f.default)(config[k]) for k, f in fields.items() if config.get(k) is not None})
+
+
+#: Activations a GPT-2 config may name, as torch functions (``gelu_new`` is GELU's tanh approximation).
+def _activation(name: str):
+    import torch.nn.functional as F
+
+    tanh_gelu = functools.partial(F.gelu, approximate="tanh")
+    table = {"gelu_new": tanh_gelu, "gelu_pytorch_tanh": tanh_gelu, "gelu_fast": tanh_gelu,
+             "gelu": F.gelu, "relu": F.relu, "silu": F.silu, "swish": F.silu}
+    return table.get(name)
+
+
+def _read_weights(folder: Path) -> dict:
+    """The checkpoint's tensors by GPT-2 name (``h.0.attn.c_attn.weight`` …), in single precision."""
+    import torch
+
+    path = folder / "model.safetensors"
+    try:
+        if path.is_file():
+            from safetensors.torch import load_file
+
+            tensors = load_file(str(path))
+        else:
+            path = folder / "pytorch_model.bin"
+            tensors = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:   # a damaged file fails in the reader's own words; name the file
+        first = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise ModelFolderError(f"the weights in {path} could not be read: {first}") from None
+    if not isinstance(tensors, dict):
+        raise ModelFolderError(f"{path} does not hold a model's weights")
+    return {(k[len("transformer."):] if k.startswith("transformer.") else k): v.float()
+            for k, v in tensors.items() if isinstance(v, torch.Tensor)}
+
+
 class ChoraleModel:
     """A loaded checkpoint: its words, what it can do, and a fast step-by-step decoder."""
 
-    def __init__(self, folder: Path, hf_model, word_to_id: dict[str, int]):
+    def __init__(self, folder: Path, config: GPT2Config, weights: dict, word_to_id: dict[str, int]):
         self.folder = folder
-        self.hf_model = hf_model
+        self.config = config
         self.word_to_id = word_to_id
-        size = hf_model.config.vocab_size
+        size = config.vocab_size
         self.id_to_word: list[str] = ["[UNK]"] * size
         for w, i in word_to_id.items():
             if 0 <= i < size:
@@ -79,9 +136,9 @@ class ChoraleModel:
             meters=tuple(m.split("=")[1] for m in V.METER_WORDS if m in words),
             keys=all(w in words for w in V.KEY_WORDS + V.MODE_WORDS),
             steps=tuple(d for d in V.ALL_STEPS if V.time_delta(d) in words),
-            context=int(hf_model.config.n_positions),
+            context=config.n_positions,
         )
-        self._weights = _Weights(hf_model)
+        self._weights = _Weights(config, weights)
         #: Decode with the reduced-precision matrices (see ``_Weights``); False: single precision throughout.
         self.fast = True
 
@@ -99,33 +156,35 @@ class ChoraleModel:
                                    "not a chorale model")
         config_path = folder / "config.json"
         try:
-            config = json.loads(config_path.read_text(encoding="utf-8"))
+            raw = json.loads(config_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ModelFolderError(f"{folder} has no config.json, so it is not a model folder") from None
         except ValueError:
             raise ModelFolderError(f"{config_path} is not valid JSON") from None
-        if not isinstance(config, dict) or config.get("model_type") != "gpt2":
-            kind = config.get("model_type") if isinstance(config, dict) else None
+        if not isinstance(raw, dict) or raw.get("model_type") != "gpt2":
+            kind = raw.get("model_type") if isinstance(raw, dict) else None
             raise ModelFolderError(f"{folder} holds a {kind or 'unknown'} model; Chorale Studio needs a GPT-2 "
                                    "checkpoint")
+        try:
+            config = GPT2Config.of(raw)
+        except (TypeError, ValueError):
+            raise ModelFolderError(f"{config_path} is not a GPT-2 configuration") from None
+        if _activation(config.activation_function) is None:
+            raise ModelFolderError(f"{config_path} names the activation {config.activation_function!r}, "
+                                   "which Chorale Studio's decoder does not know")
+        if config.n_embd % config.n_head:
+            raise ModelFolderError(f"{config_path}: n_embd {config.n_embd} is not a multiple of n_head")
         if not any((folder / f).is_file() for f in ("model.safetensors", "pytorch_model.bin")):
             raise ModelFolderError(f"{folder} has no weights (model.safetensors)")
         import torch
-        from transformers import GPT2LMHeadModel
-        from transformers.utils import logging as hf_logging
 
         torch.set_num_threads(_threads())
-        hf_logging.disable_progress_bar()  # the caller shows its own progress
-        try:
-            hf_model = GPT2LMHeadModel.from_pretrained(folder, local_files_only=True)
-        except (OSError, ValueError, RuntimeError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ModelFolderError(f"the model in {folder} could not be loaded: {first}") from None
-        hf_model.eval().requires_grad_(False)
-        if max(word_to_id.values()) >= hf_model.config.vocab_size:
+        weights = _read_weights(folder)
+        _check_shapes(folder, config, weights)
+        if max(word_to_id.values()) >= config.vocab_size:
             raise ModelFolderError(f"tokenizer.json in {folder} has ids beyond the model's "
-                                   f"{hf_model.config.vocab_size} outputs")
-        return cls(folder, hf_model, word_to_id)
+                                   f"{config.vocab_size} outputs")
+        return cls(folder, config, weights, word_to_id)
 
     # ---- words ↔ ids -----------------------------------------------------------------------
     def ids(self, words: Sequence[str]) -> list[int]:
@@ -138,6 +197,30 @@ class ChoraleModel:
         """A decoder for len(prompts) rows; ``capacity`` is prompt plus new words; ``fast``: the matrices in
         reduced precision (see ``_Weights``), else all in single precision (default: ``self.fast``)."""
         return Decoder(self._weights, prompts, capacity, self.fast if fast is None else fast)
+
+
+def _check_shapes(folder: Path, config: GPT2Config, weights: dict) -> None:
+    """Every tensor the decoder reads is there with the shape the config gives; ModelFolderError if not."""
+    e, v = config.n_embd, config.vocab_size
+    want = {"wte.weight": (v, e), "wpe.weight": (config.n_positions, e), "ln_f.weight": (e,), "ln_f.bias": (e,)}
+    for i in range(config.n_layer):
+        for name in ("ln_1", "ln_2"):
+            want[f"h.{i}.{name}.weight"] = want[f"h.{i}.{name}.bias"] = (e,)
+        want[f"h.{i}.attn.c_attn.weight"] = (e, 3 * e)
+        want[f"h.{i}.attn.c_proj.weight"] = (e, e)
+        want[f"h.{i}.mlp.c_fc.weight"] = (e, config.n_inner or 4 * e)
+        want[f"h.{i}.mlp.c_proj.weight"] = (config.n_inner or 4 * e, e)
+        for m in ("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj"):
+            want[f"h.{i}.{m}.bias"] = (want[f"h.{i}.{m}.weight"][1],)
+    for name, shape in want.items():
+        got = weights.get(name)
+        if got is None:
+            raise ModelFolderError(f"the weights in {folder} lack {name}: not a GPT-2 checkpoint")
+        if tuple(got.shape) != shape:
+            raise ModelFolderError(f"the weights in {folder} do not match its config.json ({name} is "
+                                   f"{tuple(got.shape)}, the config says {shape})")
+    if "lm_head.weight" in weights and tuple(weights["lm_head.weight"].shape) != (v, e):
+        raise ModelFolderError(f"the weights in {folder} do not match its config.json (lm_head.weight)")
 
 
 class _Weights:
@@ -160,44 +243,39 @@ class _Weights:
     #: Rows × words up to which a pass uses the int8 matrices (measured: faster than bfloat16 up to ~16).
     SMALL_PASS = 12
 
-    def __init__(self, hf_model):
-        import torch.nn.functional as F
-        from transformers.activations import ACT2FN
-
-        cfg = hf_model.config
-        tr = hf_model.transformer
+    def __init__(self, cfg: GPT2Config, weights: dict):
+        t = weights
         self.embed = cfg.n_embd
         self.heads = cfg.n_head
         self.head_dim = cfg.n_embd // cfg.n_head
         self.positions = cfg.n_positions
         self.eps = cfg.layer_norm_epsilon
-        if cfg.activation_function in ("gelu_new", "gelu_pytorch_tanh"):
-            self.act = functools.partial(F.gelu, approximate="tanh")  # one kernel instead of five
-        else:
-            self.act = ACT2FN[cfg.activation_function]
-        self.wte = tr.wte.weight.detach()
-        self.wpe = tr.wpe.weight.detach()
-        self.lm_head_t = hf_model.lm_head.weight.detach().t().contiguous()
-        self.ln_f = (tr.ln_f.weight.detach(), tr.ln_f.bias.detach())
+        self.act = _activation(cfg.activation_function)
+        self.wte = t["wte.weight"]
+        self.wpe = t["wpe.weight"]
+        # GPT-2 ties its output layer to the word embeddings unless the checkpoint has one of its own.
+        self.lm_head_t = t.get("lm_head.weight", self.wte).t().contiguous()
+        self.ln_f = (t["ln_f.weight"], t["ln_f.bias"])
         self.norms = []         # per layer: (ln_1 weight, ln_1 bias, ln_2 weight, ln_2 bias, attention scale)
         self.fp32 = []          # per layer, per matrix: ([in, out], bias) for torch.addmm
         small, large = _reduced_kernels()
         self.int8 = [] if small else None   # per matrix: (int8 [out, in], bfloat16 scale per row, bfloat16 bias)
         self.bf16 = [] if large else None   # per matrix: (bfloat16 [out, in], bfloat16 bias)
-        for i, block in enumerate(tr.h):
+        for i in range(cfg.n_layer):
+            h = f"h.{i}."
             scale = self.head_dim ** -0.5 if cfg.scale_attn_weights else 1.0
             if cfg.scale_attn_by_inverse_layer_idx:
                 scale /= float(i + 1)
-            self.norms.append((block.ln_1.weight.detach(), block.ln_1.bias.detach(),
-                               block.ln_2.weight.detach(), block.ln_2.bias.detach(), scale))
-            mats = (block.attn.c_attn, block.attn.c_proj, block.mlp.c_fc, block.mlp.c_proj)
-            self.fp32.append(tuple((m.weight.detach(), m.bias.detach()) for m in mats))
+            self.norms.append((t[h + "ln_1.weight"], t[h + "ln_1.bias"], t[h + "ln_2.weight"], t[h + "ln_2.bias"],
+                               scale))
+            # Conv1D layout: weight [in, out], as torch.addmm wants it.
+            mats = tuple((t[h + m + ".weight"], t[h + m + ".bias"])
+                         for m in ("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj"))
+            self.fp32.append(mats)
             if small:
-                self.int8.append(tuple((*_int8_rows(m.weight.detach().t()), m.bias.detach().bfloat16())
-                                       for m in mats))
+                self.int8.append(tuple((*_int8_rows(w.t()), b.bfloat16()) for w, b in mats))
             if large:
-                self.bf16.append(tuple((m.weight.detach().t().contiguous().bfloat16(), m.bias.detach().bfloat16())
-                                       for m in mats))
+                self.bf16.append(tuple((w.t().contiguous().bfloat16(), b.bfloat16()) for w, b in mats))
 
     def path(self, rows: int, fast: bool):
         """The matrices and their product for a pass of ``rows`` rows × words."""

@@ -20,6 +20,8 @@ def corpus(args) -> int:
 
 
 def train(args) -> int:
+    import transformers  # noqa: F401  (missing: the CLI says what to install, before minutes of corpus building)
+
     from .corpus import build_corpus, collect_pieces
     from .train import TrainSettings, train_model
 
@@ -40,6 +42,8 @@ def train(args) -> int:
 
 
 def evaluate(args) -> int:
+    import transformers  # noqa: F401  (missing: the CLI says what to install)
+
     from .evaluate import evaluate_model
 
     result = evaluate_model(Path(args.model), data_dir=Path(args.data) if args.data else None,

@@ -3,8 +3,8 @@
 ``GenerationWorker`` is a QObject moved to a worker thread.  It loads the model folder lazily
 (the first request, or an explicit "load this folder"), answers immutable requests with
 ``generation.engine.generate`` and reports back only by signals, which Qt queues to the GUI
-thread: it never touches a widget.  torch and transformers are imported here, inside the
-worker's slots, so the window opens without them.
+thread: it never touches a widget.  torch is imported here, inside the worker's slots, so the
+window opens without it (transformers never: the model runs on the project's own decoder).
 
 ``GenerationRunner`` is the GUI side: it owns the thread and the worker, starts jobs, cancels
 (a thread-safe flag the engine polls at every step) and shuts the thread down within a second
@@ -49,7 +49,6 @@ class GenerationWorker(QObject):
             from ..generation.model import ChoraleModel   # torch loads here, on the worker thread
 
             try:
-                import transformers  # noqa: F401  (the slowest import: its own stage)
                 self.loading.emit(1, LOAD_STAGES, "reading the model")
                 model = ChoraleModel.load(folder)
                 self.loading.emit(2, LOAD_STAGES, "warming up")
