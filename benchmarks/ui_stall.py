@@ -1,7 +1,7 @@
 """How long the window's event loop stalls while the model loads and writes (target: no gap over 50 ms).
 
 A QTimer ticks every 5 ms on the GUI thread and records the gaps between its ticks while the
-generation worker loads the model and fills bars 4–7 of JS Fakes chorale 497 (all four voices,
+generation worker loads the model (torch's import begun at launch, as ``run_app`` does) and fills bars 4–7 of JS Fakes chorale 497 (all four voices,
 4 candidates), with the ghost notes streaming onto the piano roll.  Uses the shipped model
 (resources/model) when it is there, else a seed-sized random model (6 layers × 512 × 8 heads,
 seed vocabulary).
@@ -25,6 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
+from chorale_studio.generation import preload  # noqa: E402
 from chorale_studio.paths import default_model_dir, jsfakes_midi_dir  # noqa: E402
 from chorale_studio.ui import theme  # noqa: E402
 from chorale_studio.ui.main_window import MainWindow  # noqa: E402
@@ -91,10 +92,12 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
+    preload.start()   # as run_app does at launch: torch's libraries load while the window is built
     app = QApplication(sys.argv[:1])
     theme.apply_theme(app)
     window = MainWindow(audio="null")
     window.resize(1500, 880)
+    preload.wait_for_libraries(timeout=2.0)
     window.show()
     window.open_file(jsfakes_midi_dir() / "497.mid")
     for box in window.findChildren(QMessageBox):

@@ -194,8 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.selftest:
         from .selftest import run_selftest
         return run_selftest(args.model)
-    from .ui.app import run_app
-    return run_app(args.file)
+    from .ui.app import quit_process, run_app
+    return quit_process(run_app(args.file))
 
 
 if __name__ == "__main__":

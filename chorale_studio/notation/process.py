@@ -46,6 +46,11 @@ class EngraverProcess:
             raise EngraveError(answer)
         return answer
 
+    def terminate(self) -> None:
+        """Stop the process now; an ``engrave`` waiting for its answer raises EngraveError."""
+        if self._process.is_alive():
+            self._process.terminate()
+
     def close(self) -> None:
         try:
             self._conn.send(None)

@@ -423,4 +423,4 @@ class GenerationController(QObject):
     # ---- closing -------------------------------------------------------------------------------
     def shutdown(self) -> bool:
         """Stop any running request and the worker thread (the window is closing)."""
-        return self.runner.shutdown(1000)
+        return self.runner.shutdown()

@@ -46,7 +46,10 @@ class GenerationWorker(QObject):
     def _ensure_model(self, folder: Path):
         if self._model is None or self._folder != folder:
             self.loading.emit(0, LOAD_STAGES, "starting PyTorch")
-            from ..generation.model import ChoraleModel   # torch loads here, on the worker thread
+            from ..generation import preload
+            from ..generation.model import ChoraleModel
+
+            preload.start().join()   # torch, imported without stalling the window (begun at launch)
 
             try:
                 self.loading.emit(1, LOAD_STAGES, "reading the model")
@@ -216,8 +219,11 @@ class GenerationRunner(QObject):
         if self.busy:
             self.cancel_flag.set()
 
-    def shutdown(self, timeout_ms: int = 1000) -> bool:
-        """Cancel, stop the thread's event loop and wait for it; True when the thread has ended."""
+    def shutdown(self, timeout_ms: int = 200) -> bool:
+        """Cancel, stop the thread's event loop and wait for it; True when the thread has ended.
+
+        A cancelled request stops at its next word (milliseconds); a model load cannot be interrupted,
+        and nobody needs it once the window is closing, so it is not waited for."""
         self.cancel_flag.set()
         self.thread.quit()
         ended = self.thread.wait(timeout_ms)

@@ -84,6 +84,12 @@ class EngraveWorker(QObject):
                 pass
         return Engraver()
 
+    def end_process(self) -> None:
+        """End the engraving process at once (any thread): an engraving in progress fails at once
+        instead of being waited for — the window is closing and nobody will see it."""
+        if isinstance(self._engraver, EngraverProcess):
+            self._engraver.terminate()
+
     def close(self) -> None:
         if isinstance(self._engraver, EngraverProcess):
             self._engraver.close()
@@ -146,6 +152,7 @@ class EngraveRunner(QObject):
 
 
 def _stop(worker: EngraveWorker, thread: QThread, timeout_ms: int = 3000) -> None:
+    worker.end_process()
     try:
         thread.quit()
         thread.wait(timeout_ms)
