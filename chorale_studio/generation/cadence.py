@@ -1,4 +1,4 @@
-"""An authentic cadence at the end of a piece: which pitches and note lengths the sampler may take there.
+"""Cadences at phrase ends and at the end of a piece: which pitches and note lengths the sampler may take there.
 
 The model alone never ends a piece: it has learned windows of four bars, not endings.  When a
 request asks for a cadence, the window that writes the last bar is restricted in two places:
@@ -8,6 +8,11 @@ request asks for a cadence, the window that writes the last bar is restricted in
   tonic (root position), and together the four voices sound root, third and fifth;
 - on the **beat before** (the last beat of the bar before) every voice sings a note of the
   dominant chord (V or V7, with the leading tone raised in minor), the bass on the dominant.
+
+Inside a piece, a **phrase end** (a fermata, ``PhraseEnd``) gets a complete root-position triad on its
+beat, one of the chords Bach ends phrases on (``PHRASE_CHORDS``), attacked by every voice together and
+held as long as the fermata's note; the model chooses which.  ``Phrasing`` asks a window's phrase ends
+as one.
 
 Pure rules, in window steps: the sampler asks ``pitches`` (which pitches may a voice start here),
 ``banned_rests`` (a voice may not rest through these beats) and ``banned_lengths`` / ``may_end``
@@ -25,20 +30,27 @@ from ..score import Key, Meter, Voice
 @dataclass(frozen=True)
 class Cadence:
     """The cadence, for a window in which the piece's last bar is bar ``last_bar`` (counted from the window's
-    first; a window that ends with the bar before still holds the dominant beat)."""
+    first; a window that ends with the bar before still holds the dominant beat).
+
+    ``at`` and ``until`` (window steps) place the final chord elsewhere than the whole last bar: under the
+    last fermata of a melody being harmonized, as long as its note.  ``picardy``: a minor piece ends on
+    the major tonic (the melody sings the major third there)."""
 
     key: Key
     meter: Meter
     last_bar: int
+    at: int | None = None
+    until: int | None = None
+    picardy: bool = False
 
     @property
     def final(self) -> int:
-        """Window step where the final chord starts: the last bar's downbeat."""
-        return self.last_bar * self.meter.steps_per_bar
+        """Window step where the final chord starts: the last bar's downbeat, or ``at``."""
+        return self.last_bar * self.meter.steps_per_bar if self.at is None else self.at
 
     @property
     def end(self) -> int:
-        return (self.last_bar + 1) * self.meter.steps_per_bar
+        return (self.last_bar + 1) * self.meter.steps_per_bar if self.until is None else self.until
 
     @property
     def dominant_beat(self) -> int:
@@ -48,7 +60,8 @@ class Cadence:
     @property
     def tonic_triad(self) -> frozenset[int]:
         t = self.key.tonic
-        return frozenset({t, (t + (4 if self.key.mode == "major" else 3)) % 12, (t + 7) % 12})
+        major = self.key.mode == "major" or self.picardy
+        return frozenset({t, (t + (4 if major else 3)) % 12, (t + 7) % 12})
 
     @property
     def dominant_chord(self) -> frozenset[int]:
@@ -91,20 +104,126 @@ class Cadence:
 
     def banned_rests(self, step: int, lengths: Iterable[int]) -> set[int]:
         """Lengths of a rest from ``step`` that would leave the dominant beat or the final chord silent."""
-        return {d for d in lengths if step >= self.final or step <= self.dominant_beat < step + d}
+        return {d for d in lengths if self.final <= step < self.end or step <= self.dominant_beat < step + d
+                or step < self.final < step + d}
 
-    def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int]) -> set[int]:
-        """Lengths of the stretch [step, step + d) of a note of ``pitch`` that would hold a pitch foreign
-        to the dominant chord over the dominant beat."""
+    def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int],
+                       start: int | None = None) -> set[int]:
+        """Lengths of the stretch [step, step + d) of a note of ``pitch`` (begun at ``start``, default
+        ``step``) that would hold a pitch foreign to the dominant chord over the dominant beat."""
+        # Every voice starts the final chord on its beat: no note is held into it from before.
+        out = _held_into(self.final, step, lengths, step if start is None else start)
         root = self._root(voice, self.dominant_beat)
         fits = pitch % 12 == root if root is not None else pitch % 12 in self.dominant_chord
-        if fits:
-            return set()
-        return {d for d in lengths if step <= self.dominant_beat < step + d}
+        if not fits:
+            out |= {d for d in lengths if step <= self.dominant_beat < step + d}
+        return out
 
     def may_end(self, step: int) -> bool:
         """May a note end at ``step``?  Not inside the final chord: it is held to the end."""
-        return not self.final <= step < self.end
+        return not self.final < step < self.end
+
+
+def _held_into(chord: int, step: int, lengths: Iterable[int], start: int) -> set[int]:
+    """Lengths that would carry a note begun at ``start`` (sounding at ``step``) over ``chord``'s onset."""
+    if start < chord == step:
+        return set(lengths)   # the note must end here
+    return {d for d in lengths if step < chord < step + d}
+
+
+#: The chords a phrase may end on, by the key's mode: (semitones above the tonic to the root, quality's
+#: intervals).  Bach's phrase ends are root-position triads of the key or of a key it visits: the tonic,
+#: the dominant (half cadences, and cadences in the dominant's key), the relative key's tonic, the
+#: subdominant, the supertonic; the major II and III of a major key are the dominants of V and vi.
+_MAJOR, _MINOR = (0, 4, 7), (0, 3, 7)
+PHRASE_CHORDS = {
+    "major": ((0, _MAJOR), (7, _MAJOR), (9, _MINOR), (5, _MAJOR), (2, _MINOR), (4, _MINOR), (2, _MAJOR),
+              (4, _MAJOR)),
+    "minor": ((0, _MINOR), (7, _MAJOR), (3, _MAJOR), (5, _MINOR), (8, _MAJOR), (10, _MAJOR), (7, _MINOR)),
+}
+
+
+@dataclass(frozen=True)
+class PhraseEnd:
+    """A phrase end inside the piece (a fermata at window step ``at``, its chord held until ``until``): the
+    four voices start together on a complete triad of ``PHRASE_CHORDS`` in root position, and hold it."""
+
+    key: Key
+    at: int
+    until: int
+
+    @property
+    def chords(self) -> tuple[tuple[int, frozenset[int]], ...]:
+        """(root, pitch classes) of every chord this phrase may end on."""
+        t = self.key.tonic
+        return tuple(((t + r) % 12, frozenset((t + r + i) % 12 for i in q)) for r, q in PHRASE_CHORDS[self.key.mode])
+
+    def pitches(self, voice: Voice, step: int, candidates: Iterable[int],
+                sounding: Mapping[Voice, int | None]) -> set[int] | None:
+        if step != self.at:
+            return None
+        known = {p % 12 for v, p in sounding.items() if v != voice and p is not None and p >= 0}
+        unknown = sum(1 for v, p in sounding.items() if v != voice and p is None)
+        bass = sounding.get(Voice.BASS) if voice != Voice.BASS else None
+        chords = [(r, c) for r, c in self.chords if known <= c and (bass is None or bass < 0 or bass % 12 == r)]
+        if not chords:
+            return None   # the given voices sound no such chord: the phrase end is theirs
+        pcs: set[int] = set()
+        for root, chord in chords:
+            if voice == Voice.BASS:
+                if len(chord - known - {root}) <= unknown:
+                    pcs.add(root)
+            else:
+                pcs |= {pc for pc in chord if len(chord - known - {pc}) <= unknown}
+        candidates = list(candidates)
+        return {p for p in candidates if p % 12 in pcs} or None
+
+    def banned_rests(self, step: int, lengths: Iterable[int]) -> set[int]:
+        return {d for d in lengths if step <= self.at < step + d or self.at <= step < self.until}
+
+    def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int],
+                       start: int | None = None) -> set[int]:
+        return _held_into(self.at, step, lengths, step if start is None else start)
+
+    def may_end(self, step: int) -> bool:
+        return not self.at < step < self.until
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    """Every phrase end a window writes (``PhraseEnd``s and the piece's final ``Cadence``), asked as one."""
+
+    ends: tuple[PhraseEnd | Cadence, ...]
+
+    def pitches(self, voice: Voice, step: int, candidates: Iterable[int],
+                sounding: Mapping[Voice, int | None]) -> set[int] | None:
+        for end in self.ends:
+            keep = end.pitches(voice, step, candidates, sounding)
+            if keep is not None:
+                return keep
+        return None
+
+    def banned_rests(self, step: int, lengths: Iterable[int]) -> set[int]:
+        lengths = list(lengths)
+        return set().union(*(end.banned_rests(step, lengths) for end in self.ends))
+
+    def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int],
+                       start: int | None = None) -> set[int]:
+        lengths = list(lengths)
+        return set().union(*(end.banned_lengths(voice, step, pitch, lengths, start) for end in self.ends))
+
+    def may_end(self, step: int) -> bool:
+        return all(end.may_end(step) for end in self.ends)
+
+
+def phrase_plan(meter: Meter, bars: int) -> list[int]:
+    """Fermatas for a new piece of ``bars`` bars, where Bach's chorales in that meter put them: in 4/4 a
+    phrase of two bars ending on the third beat (a half note), in 3/4 one of four bars ending on the
+    downbeat of its last; the last phrase ends on the downbeat of the last bar.  Steps from the start."""
+    spb = meter.steps_per_bar
+    every, beat = (4, 0) if meter.steps_per_bar == 12 else (2, 2 * meter.steps_per_beat)
+    inner = [b * spb + beat for b in range(every - 1, bars - 2, every)]
+    return [*inner, (bars - 1) * spb]
 
 
 def ends_with_cadence(score, key: Key | None = None) -> bool:

@@ -32,7 +32,7 @@ from ..tokens import grammar as G
 from ..tokens import vocab as V
 from ..tokens.decode import decode_words
 from ..tokens.encode import Header, bar_words
-from .cadence import Cadence
+from .cadence import Cadence, PhraseEnd, Phrasing
 from .model import ChoraleModel
 from .requests import (Candidate, GenerationError, GenerationResult, NewRequest, Progress, Request)
 from .rules import VoiceLeading
@@ -229,10 +229,57 @@ def _row(model: ChoraleModel, score: Score, window: Window, header: Header, stri
     for w in prompt:
         state.force(w)
     # Cells a later window writes still hold the old notes in ``score``: the rules must not listen to them.
-    guard = VoiceLeading(score, window.start, window.bars, window.targets | pending)
-    last = score.bars - 1 - window.start   # the piece's last bar, in the window's count
-    ending = Cadence(score.key, score.meter, last) if cadence and last <= window.bars else None
-    return Row(prompt=prompt, state=state, guard=guard, forced_bars=forced, strict=strict, cadence=ending)
+    unknown = window.targets | pending
+    guard = VoiceLeading(score, window.start, window.bars, unknown)
+    ends = _phrase_ends(score, window, cadence, unknown)
+    return Row(prompt=prompt, state=state, guard=guard, forced_bars=forced, strict=strict,
+               cadence=Phrasing(ends) if ends else None)
+
+
+def _phrase_ends(score: Score, window: Window, cadence: bool, unknown: frozenset[Cell]) -> tuple:
+    """The phrase ends this window writes, in window steps (``cadence.py``): a ``PhraseEnd`` at each fermata
+    in a bar it writes, and the piece's final ``Cadence`` — under the last fermata when it lies in the last
+    bar and the melody there allows the tonic, else (when asked) on the last bar's downbeat."""
+    spb, beat = score.steps_per_bar, score.meter.steps_per_beat
+    lo, hi = window.start * spb, (window.start + window.bars) * spb
+    written = {b for _, b in window.targets}
+    last_bar = score.bars - 1
+    fermatas = sorted(score.fermatas)
+    ends: list = []
+    final_written = False
+    for f in fermatas:
+        held = _held_until(score, f, unknown)
+        melody = score.note_at(Voice.SOPRANO, f) if (Voice.SOPRANO, f // spb) not in unknown else None
+        if f == fermatas[-1] and f // spb == last_bar:
+            minor = score.key.mode == "minor"
+            picardy = minor and melody is not None and melody.pitch % 12 == (score.key.tonic + 4) % 12
+            final = Cadence(score.key, score.meter, last_bar - window.start, at=f - lo, until=held - lo,
+                            picardy=picardy)
+            fits = melody is None or melody.pitch % 12 in final.tonic_triad
+            if fits and (lo <= f < hi or lo <= f - beat < hi) and ((f - beat) // spb in written or f // spb in written):
+                ends.append(final)
+                final_written = True
+                continue
+            if fits:
+                continue
+        if lo <= f < hi and f // spb in written:
+            ends.append(PhraseEnd(score.key, f - lo, held - lo))
+    last = last_bar - window.start   # the piece's last bar, in the window's count
+    if cadence and not final_written and last <= window.bars and not (fermatas and fermatas[-1] // spb == last_bar):
+        ends.append(Cadence(score.key, score.meter, last))
+    return tuple(ends)
+
+
+def _held_until(score: Score, step: int, unknown: frozenset[Cell]) -> int:
+    """Where the chord of a phrase end at ``step`` may move on: when the given voices' notes there end (the
+    melody's fermata note), else at the end of its bar, or after two beats where that is later."""
+    spb = score.steps_per_bar
+    given = [n.end for v in Voice if (v, step // spb) not in unknown
+             for n in (score.note_at(v, step),) if n is not None and n.start == step]
+    if given:
+        return max(given)
+    bar_end = (step // spb + 1) * spb
+    return min(score.total_steps, max(bar_end, step + 2 * score.meter.steps_per_beat))
 
 
 def _splice(score: Score, window: Window, words: list[str]) -> None:

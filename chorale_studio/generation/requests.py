@@ -12,6 +12,7 @@ from typing import Iterable
 from ..errors import ChoraleError
 from ..score import Cell, Key, Meter, Note, Score, Voice
 from ..tokens.vocab import STYLES
+from .cadence import phrase_plan
 
 
 class GenerationError(ChoraleError):
@@ -93,14 +94,17 @@ class NewRequest:
     key: Key = field(default_factory=Key)
     tempo: float = 90.0
     sampling: Sampling = field(default_factory=Sampling)
-    cadence: bool = False    # end on the tonic in root position, after the dominant
+    cadence: bool = False    # phrase ends by plan, and end on the tonic in root position after the dominant
 
     def __post_init__(self) -> None:
         if not isinstance(self.bars, int) or not 4 <= self.bars <= Score.MAX_BARS:
             raise GenerationError(f"a new chorale has at least 4 bars, not {self.bars!r}")
 
     def base(self) -> Score:
-        return Score(bars=self.bars, meter=self.meter, key=self.key, tempo=self.tempo)
+        score = Score(bars=self.bars, meter=self.meter, key=self.key, tempo=self.tempo)
+        if self.cadence:   # a phrase plan: the composer sees (and may move) its fermatas
+            score.fermatas = set(phrase_plan(score.meter, score.bars))
+        return score
 
     def targets(self, base: Score) -> frozenset[Cell]:
         return frozenset((v, b) for v in Voice for b in range(base.bars))
@@ -125,6 +129,8 @@ class ContinueRequest:
     def base(self) -> Score:
         out = self.score.copy()
         out.insert_bars(out.bars, self.bars)
+        if self.cadence:   # the continuation ends a phrase: its final chord carries the fermata
+            out.set_fermata((out.bars - 1) * out.steps_per_bar)
         return out
 
     def targets(self, base: Score) -> frozenset[Cell]:

@@ -14,7 +14,7 @@ from typing import Callable
 from ..score import Note, Voice
 from ..tokens import grammar as G
 from ..tokens import vocab as V
-from .cadence import Cadence
+from .cadence import Phrasing
 from .model import ChoraleModel
 from .requests import GenerationCancelled, GenerationError, Progress, Sampling
 from .rules import VoiceLeading
@@ -30,6 +30,9 @@ PROGRESS_EVERY = 8  # steps between progress reports
 #: points in every mode, with chord distances lower too.
 CHORD_PENALTY = 2.0
 UNISON_PENALTY = 1.5
+#: Logit penalty on any note start that breaks a melodic rule of the style (``VoiceLeading.melodic_faults``):
+#: a tritone leap, a seventh, a cross relation … becomes about twenty times less likely.
+MELODIC_PENALTY = 3.0
 #: Read the words the grammar decides (NOTE_OFF, BAR_END, TRACK_START …) in the pass of the drawn word
 #: before them rather than one pass each (the same music; a switch for the tests that show it).
 CHAIN = True
@@ -44,7 +47,7 @@ class Row:
     guard: VoiceLeading                                 # what every voice sings, as far as it is known
     forced_bars: dict[tuple[Voice, int], list[str]] = field(default_factory=dict)  # window bar → its words
     strict: bool = False                                # ban crossings and parallels
-    cadence: Cadence | None = None                      # end the window with a cadence
+    cadence: Phrasing | None = None                     # the phrase ends (and final cadence) it writes
     words: list[str] = field(default_factory=list)     # written after the prompt
     notes: list[tuple[Voice, Note]] = field(default_factory=list)  # sampled notes, window steps
     relaxed: int = 0
@@ -280,7 +283,8 @@ def _cadence_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
         if pitches:
             out += [rests[d] for d in cadence.banned_rests(step, rests)]
     else:
-        out = [by_kind[_TD][d] for d in cadence.banned_lengths(voice, step, st.open_pitch, by_kind[_TD])]
+        start = row._open[1] if row._open is not None else step
+        out = [by_kind[_TD][d] for d in cadence.banned_lengths(voice, step, st.open_pitch, by_kind[_TD], start)]
         if not cadence.may_end(step):
             out += by_kind[_OFF].values()
     return out if len(out) < len(allowed) else []
@@ -317,12 +321,16 @@ def _strict_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
 
 
 def _chord_bias(row: Row, allowed: frozenset[str], banned, kinds) -> dict[str, float]:
-    """Logit penalties for the pitches a beat's chord would not want (see ``VoiceLeading.chord_bias``)."""
+    """Logit penalties for the pitches a beat's chord would not want (see ``VoiceLeading.chord_bias``) and, in
+    strict mode, for the pitches that break a melodic rule (``VoiceLeading.melodic_faults``)."""
     st = row.state
     pitches = _of_kind(allowed.difference(banned), kinds, _ON)
     if not pitches:
         return {}
     bias = row.guard.chord_bias(st.voice, st.step, pitches, CHORD_PENALTY, UNISON_PENALTY)
+    if row.strict and MELODIC_PENALTY:
+        for p in row.guard.melodic_faults(st.voice, st.step, pitches):
+            bias[p] = bias.get(p, 0.0) - MELODIC_PENALTY
     return {pitches[p]: b for p, b in bias.items()}
 
 
