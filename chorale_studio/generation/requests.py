@@ -75,6 +75,13 @@ def _check_bars(score: Score, bars: Iterable[int]) -> None:
             raise GenerationError(f"bar {b + 1} is outside the piece (bars 1–{score.bars})")
 
 
+def _ended(score: Score, cadence: bool) -> Score:
+    """``score``, with its last chord marked as the phrase end (a fermata) when it is to end with a cadence."""
+    if cadence:
+        score.set_fermata(score.bar_span(score.bars - 1)[0])   # the final chord fills the last bar
+    return score
+
+
 def _unlocked(score: Score, cells: Iterable[Cell]) -> frozenset[Cell]:
     cells = frozenset((Voice(v), b) for v, b in cells)
     targets = frozenset(c for c in cells if c not in score.locks)
@@ -100,7 +107,7 @@ class NewRequest:
             raise GenerationError(f"a new chorale has at least 4 bars, not {self.bars!r}")
 
     def base(self) -> Score:
-        return Score(bars=self.bars, meter=self.meter, key=self.key, tempo=self.tempo)
+        return _ended(Score(bars=self.bars, meter=self.meter, key=self.key, tempo=self.tempo), self.cadence)
 
     def targets(self, base: Score) -> frozenset[Cell]:
         return frozenset((v, b) for v in Voice for b in range(base.bars))
@@ -125,7 +132,7 @@ class ContinueRequest:
     def base(self) -> Score:
         out = self.score.copy()
         out.insert_bars(out.bars, self.bars)
-        return out
+        return _ended(out, self.cadence)
 
     def targets(self, base: Score) -> frozenset[Cell]:
         return frozenset((v, b) for v in Voice for b in range(self.score.bars, base.bars))
