@@ -261,9 +261,9 @@ def test_play_without_a_sound_device_says_so_in_the_status_bar_and_offers_export
     t = window.transport
     with qtbot.waitSignal(t.availabilityChanged, timeout=TIMEOUT_MS):
         window.connect_playback()
-    qtbot.waitUntil(lambda: t.act_no_sound.isVisible(), timeout=TIMEOUT_MS)
-    button = t.toolbar.widgetForAction(t.act_no_sound)
-    assert button.isVisible() and "Export WAV" in button.text()
+    button = window.no_sound_button
+    qtbot.waitUntil(button.isVisible, timeout=TIMEOUT_MS)
+    assert "Export WAV" in button.text() and "silent" in button.toolTip(), "in the status bar, with the reason"
     window.act_play.trigger()
     message = window.statusBar().currentMessage()
     assert "silence" in message and "Export WAV" in message

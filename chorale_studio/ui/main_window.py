@@ -11,7 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import (QDockWidget, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter,
+                               QToolButton, QWidget)
 
 from ..score import Key, Meter, Score, Voice, edits, pitch_name
 from . import theme
@@ -192,7 +193,14 @@ class MainWindow(QMainWindow):
         self.status_snap = QLabel()
         self.status_position = QLabel()
         self.status_position.setMinimumWidth(190)
-        for w in (self.status_position, self.status_snap, self.status_voice):
+        # Shown only while playback has no sound: why, and a recording instead.
+        self.no_sound_button = QToolButton()
+        self.no_sound_button.setDefaultAction(self.transport.act_no_sound)
+        self.no_sound_button.setAutoRaise(True)
+        self.no_sound_button.setVisible(False)
+        no_sound = self.transport.act_no_sound
+        no_sound.changed.connect(lambda: self.no_sound_button.setVisible(no_sound.isVisible()))
+        for w in (self.no_sound_button, self.status_position, self.status_snap, self.status_voice):
             sb.addPermanentWidget(w)
 
     def _wire(self) -> None:

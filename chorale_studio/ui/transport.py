@@ -47,12 +47,12 @@ class TransportBar(QObject):
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
         tb.addActions([self.act_play, self.act_stop])
-        # Without a sound device the playhead still moves, in silence: say so beside Play, and offer a recording.
+        # Without a sound device the playhead still moves, in silence: the window shows this action (in the
+        # status bar) with the reason, offering a recording instead.
         self.silent_reason = ""
-        self.act_no_sound = QAction("🔇 No sound: Export WAV…", self)
+        self.act_no_sound = QAction("No sound — Export WAV…", self)
         self.act_no_sound.triggered.connect(actions["export_wav"].trigger)
         self.act_no_sound.setVisible(False)
-        tb.addAction(self.act_no_sound)
         self.position_label = QLabel("  1 . 1 . 1")
         self.position_label.setObjectName("transportPosition")
         self.position_label.setToolTip("Playhead: bar . beat . sixteenth")
@@ -165,7 +165,7 @@ class TransportBar(QObject):
             self.playback.play(self.roll.playhead)
             if self.silent_reason:   # where the composer looks when nothing is heard
                 self.notifier.show_status(f"Playing in silence: {self.silent_reason}. File ▸ Export WAV… "
-                                          "(beside Play) writes a recording instead", 10000)
+                                          "writes a recording instead", 10000)
 
     def stop(self) -> None:
         if self.playback is not None:
