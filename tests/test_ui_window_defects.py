@@ -14,8 +14,8 @@ import re
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
 from chorale_studio.analysis import analyze, judge
 from chorale_studio.generation.cadence import ends_with_cadence
@@ -25,6 +25,7 @@ from chorale_studio.score import Key, Meter, Note, Score, Voice
 from chorale_studio.ui.generation_dialogs import NewChoraleDialog
 from chorale_studio.ui.overlay import FAMILIES, markers_of
 from chorale_studio.ui.recovery import leftovers
+from test_ui_score_pane import click_notehead, settle
 from windows import TIMEOUT_MS, open_window, private_settings  # noqa: F401  (fixture)
 
 OVERLAY_KINDS = [kind for kinds in FAMILIES.values() for kind in kinds]
@@ -55,11 +56,13 @@ def finish(qtbot, window) -> None:
     qtbot.waitUntil(lambda: window.generation.job is None, timeout=TIMEOUT_MS)
 
 
-def settle(qtbot, pane) -> None:
-    """Wait until the score pane shows an engraving of what is asked now."""
-    qtbot.waitUntil(lambda: not (pane._now.isActive() or pane._settle.isActive() or pane._stream.isActive()
-                                 or pane.runner.busy), timeout=TIMEOUT_MS)
-    qtbot.wait(20)
+def fill(qtbot, window, bars, candidates: int = 1) -> tuple:
+    """Fill ``bars`` (0-based) as a draft and wait for the candidates."""
+    quick(window, candidates)
+    window.doc.select_bars(bars)
+    assert window.generation.fill()
+    finish(qtbot, window)
+    return window.generation.candidates()
 
 
 def engraved_meter(pane) -> str:
@@ -110,10 +113,7 @@ def test_a_new_chorale_in_a_major_3_4_is_engraved_in_its_own_key_meter_and_bars_
 # ---- 2. the candidate's description is read whole -----------------------------------------------------------
 def test_the_candidates_description_is_shown_whole_with_a_tooltip(window, qtbot):
     g = window.generation
-    quick(window)
-    window.doc.select_bars([5])
-    assert g.fill()
-    finish(qtbot, window)
+    fill(qtbot, window, [5])
     qtbot.wait(50)   # the panel's layout settles
     detail = g.browser.detail
     assert "it also counts how surprised the model was" in detail.text()
@@ -131,10 +131,7 @@ def test_while_candidates_are_browsed_the_overlay_rings_and_counts_the_flaws_of_
     qtbot.waitUntil(lambda: any(m.family == "range" for m in g.overlay.markers), timeout=TIMEOUT_MS)
     legend = window.help.show_legend()
     assert sum(legend.counts()["range"].values()) >= 1
-    quick(window, candidates=2)
-    doc.select_bars([4, 5])
-    assert g.fill()
-    finish(qtbot, window)
+    fill(qtbot, window, [4, 5], candidates=2)
     region = range(4 * spb, 6 * spb + 1)   # the written bars and the seam into bar 7
     for index, candidate in enumerate(g.candidates()):
         g.browser.choose(index)
@@ -194,10 +191,7 @@ def test_candidates_coming_and_going_resize_no_dock_and_keep_the_bass_of_a_new_p
     g, roll = window.generation, window.roll
     qtbot.wait(50)
     docks = (window.dock.geometry(), window.score_dock.geometry(), roll.geometry())
-    quick(window)
-    window.doc.select_bars([2])
-    assert g.fill()
-    finish(qtbot, window)
+    fill(qtbot, window, [2])
     qtbot.wait(50)
     assert g.panel.candidates_box.isVisible()
     assert (window.dock.geometry(), window.score_dock.geometry(), roll.geometry()) == docks
@@ -279,13 +273,9 @@ def test_after_clicking_a_notehead_in_the_score_the_right_arrow_moves_that_note(
     doc, pane = window.doc, window.score_pane
     window.activateWindow()
     settle(qtbot, pane)
-    g = pane.view.engraving
     bass = doc.score.notes(Voice.BASS)[2]
-    mark = g.marks_of(Voice.BASS, bass.start)[0]
-    at = QPointF(mark.x + g.staff_space * 0.6, pane.view.page_top(mark.page) + mark.y)
-    qtbot.mouseClick(pane.view, Qt.LeftButton, pos=at.toPoint())
+    click_notehead(qtbot, pane, Voice.BASS, bass)
     assert doc.selection == {(Voice.BASS, bass)}
-    from PySide6.QtWidgets import QApplication
     focused = QApplication.focusWidget()
     assert focused is window.roll.canvas
     qtbot.keyClick(focused, Qt.Key_Right)
@@ -295,10 +285,7 @@ def test_after_clicking_a_notehead_in_the_score_the_right_arrow_moves_that_note(
 # ---- 10. Undo is named in the status bar --------------------------------------------------------------------
 def test_after_undo_the_status_bar_says_what_was_undone_not_that_a_candidate_was_accepted(window, qtbot):
     g = window.generation
-    quick(window)
-    window.doc.select_bars([3])
-    assert g.fill()
-    finish(qtbot, window)
+    fill(qtbot, window, [3])
     g.accept()
     assert "candidate A accepted" in window.statusBar().currentMessage()
     window.act_undo.trigger()

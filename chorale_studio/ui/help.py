@@ -84,8 +84,8 @@ class ShortcutsWindow(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.table.resizeColumnToContents(1)
         note = QLabel("In the piano roll: 1–4 choose the voice · arrows move the selection (Shift: octave, bar) · "
-                      "Delete removes it · Esc cancels a drag · Ctrl/Shift-drag selects with a rectangle · "
-                      "Ctrl-wheel zooms")
+                      "Shift+←/→ with bars selected: one bar fewer or more · Delete removes it · Esc cancels a drag · "
+                      "Ctrl/Shift-drag selects with a rectangle · Ctrl-wheel zooms")
         note.setWordWrap(True)
         _layout(self, self.table, note)
         self.resize(520, 640)
