@@ -57,8 +57,8 @@ def finish(qtbot, window) -> None:
 
 
 def fill(qtbot, window, bars, candidates: int = 1) -> tuple:
-    """Fill ``bars`` (0-based) as a draft and wait for the candidates."""
-    quick(window, candidates)
+    """Fill ``bars`` (0-based) as a draft with a locked seed and wait for the candidates."""
+    quick(window, candidates, seed=24)
     window.doc.select_bars(bars)
     assert window.generation.fill()
     finish(qtbot, window)
