@@ -170,3 +170,12 @@ def test_the_report_travels_as_json():
 def test_beats_after_the_first_are_named_with_their_fraction():
     score = chorale("C5 F4 A3 F3", "D5 B4 D4 G3", length=6)  # second chord on beat 2.5
     assert analyze(score).findings[0].message.endswith("bar 1 beat 2.5")
+
+
+def test_a_flaw_where_the_written_bars_meet_the_kept_ones_is_heard_with_the_written_bars():
+    # The tenor leaps to A4, above the alto's G4 a moment before: an overlap at the second chord (step 4).
+    score = chorale("C5 G4 E4 C3", "D5 B4 A4 G3")
+    assert [f.step for f in analyze(score).findings if f.kind == OVERLAP] == [4]
+    assert judge(score, region=(0, 4)).counts[OVERLAP] == 1, "the seam into the kept chord belongs to the region"
+    assert judge(score, region=(4, 8)).counts[OVERLAP] == 1
+    assert judge(score, region=(8, 8)).counts[OVERLAP] == 0

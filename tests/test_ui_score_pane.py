@@ -36,6 +36,14 @@ def settle(qtbot, pane) -> None:
     qtbot.wait(20)
 
 
+def click_notehead(qtbot, pane, voice: Voice, note) -> None:
+    """Click the engraved head of ``note``."""
+    g = pane.view.engraving
+    mark = g.marks_of(voice, note.start)[0]
+    at = QPointF(mark.x + g.staff_space * 0.6, pane.view.page_top(mark.page) + mark.y)
+    qtbot.mouseClick(pane.view, Qt.LeftButton, pos=at.toPoint())
+
+
 def test_the_pane_shows_the_chorale_with_one_notehead_per_note(window, qtbot):
     pane, score = window.score_pane, window.doc.score
     settle(qtbot, pane)
@@ -67,11 +75,8 @@ def test_an_edit_in_the_roll_changes_the_engraving_and_undo_restores_it(window, 
 def test_a_click_on_a_notehead_selects_the_note_in_the_roll_and_the_roll_selection_shows_in_the_score(window, qtbot):
     pane, doc = window.score_pane, window.doc
     settle(qtbot, pane)
-    g = pane.view.engraving
     bass = doc.score.notes(Voice.BASS)[2]
-    mark = g.marks_of(Voice.BASS, bass.start)[0]
-    at = QPointF(mark.x + g.staff_space * 0.6, pane.view.page_top(mark.page) + mark.y)
-    qtbot.mouseClick(pane.view, Qt.LeftButton, pos=at.toPoint())
+    click_notehead(qtbot, pane, Voice.BASS, bass)
     assert doc.selection == {(Voice.BASS, bass)} and doc.active_voice == Voice.BASS
     assert window.roll.selected_notes() == {(Voice.BASS, bass)}
     doc.select([(Voice.ALTO, doc.score.notes(Voice.ALTO)[0])])

@@ -105,7 +105,9 @@ class Judgement:
 
 def judge(score: Score, region: tuple[int, int] | None = None, surprise: float | None = None,
           key: Key | None = None) -> Judgement:
-    """Judge steps [start, end) of ``score`` (all of it by default) as a musician hears them.
+    """Judge steps [start, end) of ``score`` (all of it by default) as a musician hears them, with the
+    seam after them: a motion into the music at ``end`` (the bar after a fill, say) is heard with the
+    region that leads into it.
 
     The rule findings (weighted by ``SEVERITY``), incomplete chords, unisons and silent voices on
     the beats (weighted by ``HEARD_WEIGHT``), all per 100 sonority changes so that candidates of
@@ -115,7 +117,7 @@ def judge(score: Score, region: tuple[int, int] | None = None, surprise: float |
     key = score.key if key is None else key
     start, end = region if region is not None else (0, score.total_steps)
     chain = sonorities(score)
-    found = [f for f in all_findings(score, chain, key) if start <= f.step < end]
+    found = [f for f in all_findings(score, chain, key) if start <= f.step < end or f.step == end < score.total_steps]
     t = texture(score, start, end, chain=chain)
     counts = {k: 0 for k in _WORDS}
     for f in found:

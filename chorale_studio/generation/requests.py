@@ -76,6 +76,14 @@ def _check_bars(score: Score, bars: Iterable[int]) -> None:
             raise GenerationError(f"bar {b + 1} is outside the piece (bars 1–{score.bars})")
 
 
+def _ended(score: Score, cadence: bool) -> Score:
+    """``score``, with its last chord marked as the phrase end (a fermata) when it is to end with a cadence: the
+    continuation ends a phrase."""
+    if cadence:
+        score.set_fermata(score.bar_span(score.bars - 1)[0])   # the final chord fills the last bar
+    return score
+
+
 def _unlocked(score: Score, cells: Iterable[Cell]) -> frozenset[Cell]:
     cells = frozenset((Voice(v), b) for v, b in cells)
     targets = frozenset(c for c in cells if c not in score.locks)
@@ -102,7 +110,7 @@ class NewRequest:
 
     def base(self) -> Score:
         score = Score(bars=self.bars, meter=self.meter, key=self.key, tempo=self.tempo)
-        if self.cadence:   # a phrase plan: the composer sees (and may move) its fermatas
+        if self.cadence:   # a phrase plan, ending on the last chord: the composer sees (and may move) its fermatas
             score.fermatas = set(phrase_plan(score.meter, score.bars))
         return score
 
@@ -129,9 +137,7 @@ class ContinueRequest:
     def base(self) -> Score:
         out = self.score.copy()
         out.insert_bars(out.bars, self.bars)
-        if self.cadence:   # the continuation ends a phrase: its final chord carries the fermata
-            out.set_fermata((out.bars - 1) * out.steps_per_bar)
-        return out
+        return _ended(out, self.cadence)
 
     def targets(self, base: Score) -> frozenset[Cell]:
         return frozenset((v, b) for v in Voice for b in range(self.score.bars, base.bars))

@@ -155,13 +155,16 @@ def _ties(score: Score, written: Mapping[tuple[Voice, int], list[Written]]) -> d
 
 
 def _fermatas(score: Score, written: Mapping[tuple[Voice, int], list[Written]], layout: Layout) -> dict[int, list[str]]:
-    """A fermata over each staff's upper voice and under its lower voice (over every voice in open
-    score), at each phrase end the score marks."""
+    """At each phrase end the score marks, a fermata over every voice in open score; in closed score one
+    over the soprano and one under the bass, as hymnals print them (the alto's under the treble staff and
+    the tenor's over the bass staff would collide between the staves)."""
     out: dict[int, list[str]] = {}
     for step in sorted(score.fermatas):
         bar = min(score.bar_of(step), score.bars - 1)
         for voices, _ in STAVES[layout]:
             for layer, v in enumerate(voices):
+                if layout is Layout.CLOSED and v in (Voice.ALTO, Voice.TENOR):
+                    continue
                 w = next((w for w in written[v, bar] if w.start <= step < w.end), None)
                 if w is not None and not w.full_bar:
                     place = "below" if layer == 1 else "above"

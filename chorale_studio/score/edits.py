@@ -138,6 +138,7 @@ def continued(score: Score, continuation: Score, cells: Iterable[tuple[Voice, in
     if continuation.bars > score.bars:
         out.insert_bars(out.bars, continuation.bars - score.bars)
     out.replace_cells(cells, {cell: continuation.notes_in_cell(*cell) for cell in cells})
+    out.fermatas |= {f for f in continuation.fermatas if f >= score.total_steps}   # its phrase ends come along
     return out
 
 

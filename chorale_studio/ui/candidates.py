@@ -27,6 +27,11 @@ class CandidateBrowser(QWidget):
         super().__init__(parent)
         self.candidates: tuple = ()
         self.current = 0
+        # The request and the description wrap (a group box title or a one-line label would widen the dock
+        # or cut the text); the description is its own tooltip too.
+        self.request = QLabel()
+        self.request.setObjectName("candidateRequest")
+        self.request.setWordWrap(True)
         self.title = QLabel()
         self.title.setObjectName("candidateTitle")
         self.detail = QLabel()
@@ -55,18 +60,21 @@ class CandidateBrowser(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(6)
-        grid.addWidget(self.title, 0, 0, 1, 2)
-        grid.addWidget(self.letters_row, 1, 0, 1, 2)
-        grid.addWidget(self.detail, 2, 0, 1, 2)
-        grid.addWidget(self.prev_button, 3, 0)
-        grid.addWidget(self.next_button, 3, 1)
-        grid.addWidget(self.hear_button, 4, 0, 1, 2)
-        grid.addWidget(self.accept_button, 5, 0)
-        grid.addWidget(self.discard_button, 5, 1)
+        grid.addWidget(self.request, 0, 0, 1, 2)
+        grid.addWidget(self.title, 1, 0, 1, 2)
+        grid.addWidget(self.letters_row, 2, 0, 1, 2)
+        grid.addWidget(self.detail, 3, 0, 1, 2)
+        grid.addWidget(self.prev_button, 4, 0)
+        grid.addWidget(self.next_button, 4, 1)
+        grid.addWidget(self.hear_button, 5, 0, 1, 2)
+        grid.addWidget(self.accept_button, 6, 0)
+        grid.addWidget(self.discard_button, 6, 1)
 
-    def set_candidates(self, candidates) -> None:
-        """Show ``candidates`` (best first) and choose the first."""
+    def set_candidates(self, candidates, request: str = "") -> None:
+        """Show ``candidates`` (best first), the answers to ``request`` ("Fill bars 2–3"), and choose the first."""
         self.candidates = tuple(candidates)
+        self.request.setText(request)
+        self.request.setVisible(bool(request))
         for b in self.letter_buttons:
             b.deleteLater()
         self.letter_buttons = []
@@ -101,6 +109,7 @@ class CandidateBrowser(QWidget):
                    "because nothing else fitted" if c.relaxed_notes else "")
         self.detail.setText(f"Heard: <b>{c.flaws or 'not judged'}</b>. Badness {c.vl_score:.1f} (lower is better; "
                             f"it also counts how surprised the model was){relaxed}.")
+        self.detail.setToolTip(self.detail.text())
         self.prev_button.setEnabled(n > 1)
         self.next_button.setEnabled(n > 1)
         if changed:

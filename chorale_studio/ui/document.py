@@ -39,6 +39,7 @@ class ScoreDocument(QObject):
         self.hidden_voices: set[Voice] = set()
         self._selection: frozenset[SelectedNote] = frozenset()
         self._selected_bars: frozenset[int] = frozenset()
+        self._unedited_import = False   # an import as it was read: its file holds it all
         # Signal to signal (not a Python lambda): Qt drops it when the document is destroyed, so the
         # stack's last cleanChanged during destruction cannot reach a deleted object.
         self.undo_stack.cleanChanged.connect(self.fileChanged)
@@ -60,12 +61,15 @@ class ScoreDocument(QObject):
         self.undo_stack.push(command)
 
     def load(self, score: Score, path: Path | None = None, settings: dict | None = None,
-             *, clean: bool = True) -> None:
+             *, clean: bool = True, imported: bool = False) -> None:
         """Make ``score`` the document's content: a fresh undo history, nothing selected.
 
-        ``clean=False`` marks an imported piece as unsaved: it has no project file yet.
+        ``clean=False`` marks a piece as unsaved (restored work).  ``imported``: a piece read from a MIDI
+        or MusicXML file; it is unsaved (it has no project file yet), but holds no edit until one is made.
         """
         self.undo_stack.clear()
+        self._unedited_import = imported
+        clean = clean and not imported
         self.score = score
         self.path = Path(path) if path is not None else None
         self.settings = dict(settings or {})
@@ -80,7 +84,12 @@ class ScoreDocument(QObject):
         self.selectionChanged.emit()
         self.fileChanged.emit()
 
+    def has_unsaved_edits(self) -> bool:
+        """Whether there is work no file holds: an import as it was read is still in its own file."""
+        return self.is_modified() and not (self._unedited_import and self.undo_stack.index() == 0)
+
     def mark_saved(self, path: Path) -> None:
+        self._unedited_import = False
         self.path = Path(path)
         self.undo_stack.setClean()
         self.fileChanged.emit()

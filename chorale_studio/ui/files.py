@@ -83,7 +83,7 @@ class DocumentFiles(QObject):
                 result = load_any(path)
                 if not result.score.title:
                     result.score.title = path.stem
-                self.doc.load(result.score, None, clean=False)
+                self.doc.load(result.score, None, imported=True)
                 messages, remarks = list(result.messages), list(result.remarks)
         except (ChoraleError, OSError) as exc:
             self.notifier.show_error(f"Could not open {path.name}", str(exc))

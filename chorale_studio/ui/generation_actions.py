@@ -29,8 +29,8 @@ def add_generation_actions(g, actions: ActionRegistry) -> QToolBar:
     g.act_cadence = actions.add("generate_cadence", "End With a Ca&dence", None, None,
                                    "New chorales and continuations end on the tonic in root position, "
                                    "after the dominant", menu=MENU, checkable=True)
-    g.act_cadence.setToolTip("Continuations end on the tonic in root position, after the dominant (the New "
-                             "Chorale dialog asks for its own piece)")
+    g.act_cadence.setToolTip("New chorales and continuations end on the tonic in root position, after the "
+                             "dominant, with a fermata (the New Chorale dialog shows the same setting)")
     actions.separator(MENU)
     g.act_cancel = a("generate_cancel", "C&ancel Generation", g.cancel, "Esc",
                         "Stop writing; nothing is changed")
@@ -53,8 +53,8 @@ def add_generation_actions(g, actions: ActionRegistry) -> QToolBar:
     tb = QToolBar("Generate")
     tb.setObjectName("generateToolbar")
     tb.setMovable(False)
-    tb.addActions([g.act_fill, g.act_continue, g.act_harmonize, g.act_regenerate])
-    for act, text in ((g.act_continue, "Continue"), (g.act_harmonize, "Harmonize"),
+    tb.addActions([g.act_new, g.act_fill, g.act_continue, g.act_harmonize, g.act_regenerate])
+    for act, text in ((g.act_new, "New Chorale"), (g.act_continue, "Continue"), (g.act_harmonize, "Harmonize"),
                       (g.act_fill, "Fill"), (g.act_overlay, "Overlay")):
         act.setIconText(text)   # the toolbar's short name; menus keep the full one
     tb.addSeparator()

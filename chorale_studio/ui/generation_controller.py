@@ -32,6 +32,7 @@ from .notifier import Notifier
 from .overlay import VoiceLeadingOverlay
 from .worker import GenerationRunner
 
+CADENCE_KEY = "generation/cadence"   # QSettings: End With a Cadence
 
 
 class JobKind(Enum):
@@ -84,6 +85,9 @@ class GenerationController(QObject):
         self._settings_of = None             # the doc.settings table the panel was last read from
         self._preloading = False             # loading the model before anyone asked (errors are only noted)
         self.toolbar = add_generation_actions(self, actions)
+        # One setting for the menu and the New Chorale dialog: on until the composer turns it off.
+        self.act_cadence.setChecked(str(qsettings.value(CADENCE_KEY, True)).lower() in ("true", "1"))
+        self.act_cadence.toggled.connect(lambda on: qsettings.setValue(CADENCE_KEY, on))
         self._wire()
         self._read_document_settings()
         self._update_actions()
@@ -165,14 +169,17 @@ class GenerationController(QObject):
 
     # ---- requests ------------------------------------------------------------------------------
     def ask_new_chorale(self) -> None:
-        dialog = NewChoraleDialog(self.panel.window(), self.panel.style.currentData(), self.doc.score)
+        dialog = NewChoraleDialog(self.panel.window(), self.panel.style.currentData(), self.doc.score,
+                                  self.act_cadence.isChecked())
         if dialog.exec() == QDialog.Accepted:
-            self.new_chorale(**dialog.values())
+            values = dialog.values()
+            self.act_cadence.setChecked(values["cadence"])   # the dialog's box is the menu's setting
+            self.new_chorale(**values)
 
     def new_chorale(self, bars: int = 8, key: Key = Key(), meter: Meter = Meter(), style: str | None = None,
                     cadence: bool | None = None) -> bool:
-        """A new piece (ending with a cadence when ``cadence``; by default as Generate ▸ End With a Cadence
-        says, off until the composer turns it on; the New Chorale dialog offers it ticked)."""
+        """A new piece (ending with a cadence and a fermata when ``cadence``; by default as Generate ▸ End With
+        a Cadence says, the setting the New Chorale dialog shows too)."""
         cadence = self.act_cadence.isChecked() if cadence is None else cadence
         if style is not None and style != self.panel.style.currentData():
             self.panel.style.setCurrentIndex(self.panel.style.findData(style))
@@ -188,6 +195,10 @@ class GenerationController(QObject):
 
         cadence = self.act_cadence.isChecked() if cadence is None else cadence
         score = self.doc.snapshot()
+        if not score.note_count():   # it would write bars 9–12 after eight silent ones
+            self._status("Continue needs music to continue: write a few bars first, or let Generate ▸ New "
+                         "Chorale write a piece")
+            return False
         return self._start(JobKind.CONTINUE, lambda sampling: ContinueRequest(score, bars=bars, sampling=sampling,
                                                                               cadence=cadence),
                            f"Continue with {bars} bars")
@@ -266,11 +277,12 @@ class GenerationController(QObject):
         self.runner.start(request, self.chooser.folder)
         loading = self.chooser.capabilities is None
         self.panel.set_running(True, "Loading model…" if loading else f"{text}…")
-        self.panel.progress_box.setTitle(text)
         self._targets = frozenset(targets)
         bars = (min(b for _, b in targets), max(b for _, b in targets) + 1)
         # A new piece is drawn on its own grid; a continuation with the bars it adds; the others in place.
-        self.previewPieceChanged.emit(request.base() if kind in (JobKind.NEW, JobKind.CONTINUE) else None, bars)
+        piece = request.base() if kind in (JobKind.NEW, JobKind.CONTINUE) else None
+        self.previewPieceChanged.emit(piece, bars)
+        self.overlay.show_piece(piece)   # no rings of the old piece on the new one's grid
         self.previewChanged.emit((), self._targets, False)
         self._status(f"{text} (loading the model first)…" if loading else f"{text}…")
         self._update_actions()
@@ -305,6 +317,7 @@ class GenerationController(QObject):
         self.previewChanged.emit((), frozenset(), False)
         if not answered:   # (answered: the candidates are shown on the same piece next)
             self.previewPieceChanged.emit(None, None)
+            self.overlay.show_piece(None)
         self._update_actions()
         return job
 
@@ -316,8 +329,7 @@ class GenerationController(QObject):
         if job.kind not in (JobKind.NEW, JobKind.CONTINUE):   # the others are shown on the document
             self.previewPieceChanged.emit(None, None)
         n = len(result.candidates)
-        self.browser.set_candidates(result.candidates)
-        self.panel.candidates_box.setTitle(f"Candidates — {job.text}")
+        self.browser.set_candidates(result.candidates, job.text)
         self.panel.candidates_box.show()
         self.panelWanted.emit()
         if job.kind in (JobKind.NEW, JobKind.CONTINUE):   # in view again once the candidates' panel is there
@@ -358,6 +370,7 @@ class GenerationController(QObject):
         c = cands[index]
         notes = [(v, n) for v, b in sorted(c.cells) for n in c.score.notes_in_cell(v, b)]
         self.previewChanged.emit(notes, self._cells_shown(c), True)
+        self.overlay.show_piece(c.score)   # its rings and legend are this candidate's, seams included
         if self._auditioning:
             self.hear(index)
 
@@ -402,6 +415,7 @@ class GenerationController(QObject):
         if self.result is not None:
             self.previewChanged.emit((), frozenset(), False)
             self.previewPieceChanged.emit(None, None)
+            self.overlay.show_piece(None)
         self.result = self.shown = None
         self.browser.set_candidates(())
         self.panel.candidates_box.hide()

@@ -54,6 +54,7 @@ class NewChoraleDialog(QDialog):
         form.addRow("Meter", self.meter)
         form.addRow("Style", self.style)
         self.cadence = QCheckBox("End with a cadence (dominant, then the tonic in root position)")
+        self.cadence.setToolTip("The same setting as Generate ▸ End With a Cadence; the last chord gets a fermata")
         self.cadence.setChecked(cadence)
         form.addRow(self.cadence)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)

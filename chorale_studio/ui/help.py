@@ -10,15 +10,15 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, Q
 
 from ..analysis import analyze
 from .actions import ActionRegistry
-from .document import ScoreDocument
-from .overlay import FAMILIES, markers_of
+from .overlay import FAMILIES, VoiceLeadingOverlay, markers_of
 
 GUIDE = """<h2>Chorale Studio in one page</h2>
 <h3>Voices</h3>
 <p>Four voices: <b>soprano, alto, tenor, bass</b>, each in its own colour. Keys <b>1–4</b> (or the voices panel)
 choose the voice you draw in; its range is shaded on the roll and marked on the keyboard. Click to draw a note
 of the snap length (toolbar: 1/16, 1/8, 1/4), drag to make it longer; drag a note to move it, its right edge to
-resize it; arrows move the selection (Shift: by octave or bar). Right-click a note or a bar for what you can do
+resize it; arrows move the selection (Shift: by octave or bar); with bars selected in the ruler, Shift+←/→
+selects one bar fewer or more. Right-click a note or a bar for what you can do
 with it.</p>
 <h3>Locks</h3>
 <p>The lane under the bar numbers locks bars: click locks a whole bar, Alt-click only the active voice,
@@ -32,6 +32,12 @@ Mark phrase ends with Piece ▸ Phrase End (a fermata).</p>
 <h3>Candidates</h3>
 <p>While the model writes, its notes stream in as ghost notes. Then step through the candidates (Alt+←/→),
 hear one (Alt+Space), and <b>Accept</b> it (Ctrl+Return: one undo step) or discard them all.</p>
+<h3>Score and overlay</h3>
+<p>View ▸ Score (<b>F8</b>) shows the piece engraved under the roll: click a notehead to select the note (the
+keys then edit it in the roll); locked bars are shaded and the bars a candidate would write are coloured.
+View ▸ Voice-Leading Overlay (<b>Ctrl+Shift+V</b>) rings parallels, crossings, spacing and range problems in
+the roll and the score — while candidates are browsed, those of the candidate shown; View ▸ Overlay Legend
+says what each colour means and counts them.</p>
 <h3>Playback</h3>
 <p>Space plays and pauses from the playhead; click the ruler to move it. Mute, solo and the instrument of each
 voice are in the voices panel.</p>
@@ -78,8 +84,8 @@ class ShortcutsWindow(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.table.resizeColumnToContents(1)
         note = QLabel("In the piano roll: 1–4 choose the voice · arrows move the selection (Shift: octave, bar) · "
-                      "Delete removes it · Esc cancels a drag · Ctrl/Shift-drag selects with a rectangle · "
-                      "Ctrl-wheel zooms")
+                      "Shift+←/→ with bars selected: one bar fewer or more · Delete removes it · Esc cancels a drag · "
+                      "Ctrl/Shift-drag selects with a rectangle · Ctrl-wheel zooms")
         note.setWordWrap(True)
         _layout(self, self.table, note)
         self.resize(520, 640)
@@ -89,12 +95,13 @@ class ShortcutsWindow(QDialog):
 
 
 class OverlayLegend(QDialog):
-    """What each mark of the voice-leading overlay means, with how many of each the piece has now."""
+    """What each mark of the voice-leading overlay means, with how many of each the piece shown has now
+    (a candidate's, while candidates are browsed)."""
 
-    def __init__(self, parent: QWidget | None, doc: ScoreDocument, colors: dict[str, QColor]) -> None:
+    def __init__(self, parent: QWidget | None, overlay: VoiceLeadingOverlay, colors: dict[str, QColor]) -> None:
         super().__init__(parent)
         self.setWindowTitle("Voice-Leading Overlay")
-        self.doc, self.colors = doc, colors
+        self.overlay, self.colors = overlay, colors
         self.table = QTableWidget(len(FAMILIES), 3)
         self.table.setHorizontalHeaderLabels(["Mark", "Meaning", "In the piece"])
         self.table.verticalHeader().hide()
@@ -106,12 +113,13 @@ class OverlayLegend(QDialog):
         note.setWordWrap(True)
         _layout(self, self.table, note)
         self.resize(620, 320)
-        doc.scoreChanged.connect(self.refresh)
+        overlay.doc.scoreChanged.connect(self.refresh)
+        overlay.changed.connect(self.refresh)
         self.refresh()
 
     def counts(self) -> dict[str, Counter]:
-        """Per family, how many findings of each kind the piece has."""
-        score = self.doc.score
+        """Per family, how many findings of each kind the piece shown has."""
+        score = self.overlay.shown()
         out: dict[str, Counter] = {family: Counter() for family in FAMILIES}
         for m in markers_of(score, analyze(score).findings):
             out[m.family][m.finding.kind.replace("_", " ")] += 1
@@ -146,8 +154,8 @@ def _layout(dialog: QDialog, *widgets: QWidget) -> None:
 class HelpWindows:
     """The Help menu's windows (and the overlay's legend in View), made when first asked for."""
 
-    def __init__(self, parent: QWidget, registry: ActionRegistry, doc: ScoreDocument, colors) -> None:
-        self.parent, self.registry, self.doc, self.colors = parent, registry, doc, colors
+    def __init__(self, parent: QWidget, registry: ActionRegistry, overlay: VoiceLeadingOverlay, colors) -> None:
+        self.parent, self.registry, self.overlay, self.colors = parent, registry, overlay, colors
         self.guide: QuickGuide | None = None
         self.shortcuts: ShortcutsWindow | None = None
         self.legend: OverlayLegend | None = None
@@ -168,7 +176,7 @@ class HelpWindows:
         return _raise(self.shortcuts)
 
     def show_legend(self) -> OverlayLegend:
-        self.legend = self.legend or OverlayLegend(self.parent, self.doc, self.colors)
+        self.legend = self.legend or OverlayLegend(self.parent, self.overlay, self.colors)
         _raise(self.legend)
         self.legend.refresh()
         return self.legend

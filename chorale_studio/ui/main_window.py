@@ -11,7 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import (QDockWidget, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter,
+                               QToolButton, QWidget)
 
 from ..score import Key, Meter, Score, Voice, edits, pitch_name
 from . import theme
@@ -80,7 +81,7 @@ class MainWindow(QMainWindow):
                                                self.settings, self.registry, self)
         self._add_generation()
         self._add_score_pane()
-        self.help = HelpWindows(self, self.registry, self.doc, theme.OVERLAY_COLORS)
+        self.help = HelpWindows(self, self.registry, self.generation.overlay, theme.OVERLAY_COLORS)
         self.context_menus = ContextMenus(self.registry, self)
         self.registry.add("about", "&About Chorale Studio", self.about, menu="&Help")
         self.registry.build_menus(self.menuBar(), MENUS)
@@ -172,12 +173,17 @@ class MainWindow(QMainWindow):
         self.score_dock.setObjectName("scoreDock")
         self.score_dock.setWidget(pane)
         self.addDockWidget(Qt.BottomDockWidgetArea, self.score_dock)
+        # The Generate dock runs the window's full height, so the candidates coming and going (or a long
+        # request's text) never resize the score or the roll under them.
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
         toggle = self.registry.register("score_pane", self.score_dock.toggleViewAction(), menu="&View")
         toggle.setText("&Score (Notation)")
         toggle.setShortcut(QKeySequence("F8"))
         self.generation.previewChanged.connect(pane.set_preview)
+        self.generation.previewPieceChanged.connect(lambda piece, _bars: pane.set_piece(piece))
         self.generation.markersChanged.connect(pane.set_markers)
         self.transport.playheadMoved.connect(pane.set_playhead)
+        pane.notePicked.connect(lambda: self.roll.setFocus(Qt.MouseFocusReason))   # arrows now move that note
         self.roll.view.changed.connect(lambda: pane.show_bars(
             self.roll.view.visible_bars(self.doc.score, self.roll.canvas.width())))
 
@@ -187,7 +193,14 @@ class MainWindow(QMainWindow):
         self.status_snap = QLabel()
         self.status_position = QLabel()
         self.status_position.setMinimumWidth(190)
-        for w in (self.status_position, self.status_snap, self.status_voice):
+        # Shown only while playback has no sound: why, and a recording instead.
+        self.no_sound_button = QToolButton()
+        self.no_sound_button.setDefaultAction(self.transport.act_no_sound)
+        self.no_sound_button.setAutoRaise(True)
+        self.no_sound_button.setVisible(False)
+        no_sound = self.transport.act_no_sound
+        no_sound.changed.connect(lambda: self.no_sound_button.setVisible(no_sound.isVisible()))
+        for w in (self.no_sound_button, self.status_position, self.status_snap, self.status_voice):
             sb.addPermanentWidget(w)
 
     def _wire(self) -> None:
@@ -206,6 +219,9 @@ class MainWindow(QMainWindow):
         self.notifier.error.connect(self.show_error)
         self.notifier.info.connect(self.show_info)
         self.files.opened.connect(self._file_opened)
+        # The status bar says what Undo and Redo did, not what the step undone once said ("… accepted").
+        self.act_undo.triggered.connect(lambda: self._stepped("Undone", doc.undo_stack.index()))
+        self.act_redo.triggered.connect(lambda: self._stepped("Redone", doc.undo_stack.index() - 1))
         self._active_voice_changed(int(doc.active_voice))
         self._snap_changed(self.roll.snap)
         self._score_changed()
@@ -244,6 +260,11 @@ class MainWindow(QMainWindow):
             return
         show()
         QTimer.singleShot(0, show)   # again once the panels have taken their room
+
+    def _stepped(self, done: str, index: int) -> None:
+        command = self.doc.undo_stack.command(index)
+        if command is not None:
+            self.statusBar().showMessage(f"{done}: {command.text()}", 8000)
 
     def _note_menu(self, on_note: bool, step: int, at) -> None:
         if not on_note:

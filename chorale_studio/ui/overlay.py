@@ -1,8 +1,10 @@
 """The voice-leading overlay: parallels, crossings, spacing and range problems marked on the piano roll.
 
-The findings come from ``analysis.analyze`` on the document's score.  They are recomputed a
-moment after the score stops changing (a short single-shot timer), so a burst of edits or an
-undo run costs one analysis, and never while the overlay is switched off.
+The findings come from ``analysis.analyze`` on the piece the composer is looking at: the document's
+score, or, while generation shows a piece of its own (a candidate being browsed, a new piece being
+written), that piece, so that the rings and the legend judge what is on screen.  They are recomputed
+a moment after the score stops changing (a short single-shot timer), so a burst of edits or an undo
+run costs one analysis, and never while the overlay is switched off.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from PySide6.QtGui import QColor
 
 from ..analysis import Finding, analyze
 from ..analysis import findings as F
-from ..score import Voice
+from ..score import Score, Voice
 from . import theme
 from .document import ScoreDocument
 
@@ -57,7 +59,7 @@ def markers_of(doc_score, found) -> list[Marker]:
 
 
 class VoiceLeadingOverlay(QObject):
-    """Keeps the markers of the document's score up to date while enabled."""
+    """Keeps the markers of the piece shown (the document's, or generation's) up to date while enabled."""
 
     changed = Signal()
 
@@ -66,6 +68,7 @@ class VoiceLeadingOverlay(QObject):
         self.doc = doc
         self.enabled = False
         self.markers: list[Marker] = []
+        self._piece: Score | None = None   # generation's piece on screen instead of the document's
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -81,12 +84,25 @@ class VoiceLeadingOverlay(QObject):
             self.markers = []
             self.changed.emit()
 
-    def _score_changed(self) -> None:
+    def shown(self) -> Score:
+        """The piece being judged: generation's, while it shows one, else the document's."""
+        return self._piece if self._piece is not None else self.doc.score
+
+    def show_piece(self, piece: Score | None) -> None:
+        """Judge ``piece`` (a candidate as accepting it would make the piece) instead of the document;
+        None: the document again."""
+        self._piece = piece
         if self.enabled:
+            self.refresh()
+        else:
+            self.changed.emit()   # the legend counts what is shown even with the rings off
+
+    def _score_changed(self) -> None:
+        if self.enabled and self._piece is None:
             self._timer.start()
 
     def refresh(self) -> None:
         """Analyse the score now."""
-        score = self.doc.score
+        score = self.shown()
         self.markers = markers_of(score, analyze(score).findings) if self.enabled else []
         self.changed.emit()

@@ -1,12 +1,13 @@
 """Autosave and crash recovery: unsaved work survives a crash, a killed process or a power cut.
 
-While a document has unsaved changes, an ``Autosaver`` writes it to a
+While a document has unsaved edits, an ``Autosaver`` writes it to a
 recovery file of its own — ``autosave-<id>.chorale`` in the ``recovery``
 folder of the platform's app-data folder (``$CHORALE_STUDIO_DATA_DIR`` overrides
 the app-data folder) — about 1.5 s after the last change to the undo stack and
 every 60 s, atomically like every save.  The file is an ordinary project whose
 settings carry one extra entry, ``"recovery": {"original_path", "saved_at"}``.
-A clean save, an undo back to the saved state, or a clean exit removes it.
+A clean save, an undo back to the saved state (or to an import as it was read),
+or a clean exit removes it.
 
 Each recovery file has a ``QLockFile`` beside it while its document is open, so
 a second running instance never mistakes it for a leftover; after a crash the
@@ -76,8 +77,8 @@ class Autosaver(QObject):
         doc.fileChanged.connect(self._file_changed)
 
     def _file_changed(self) -> None:
-        # Saved, or undone back to the saved state: nothing is left to recover.
-        if self.doc.is_modified():
+        # Saved, or undone back to the saved state (or to the import as read): nothing is left to recover.
+        if self.doc.has_unsaved_edits():
             self._delay.start()
         else:
             self.remove()
@@ -86,7 +87,7 @@ class Autosaver(QObject):
         """Write the recovery file now if there is unsaved work (remove it if there is none)."""
         if self._closed:
             return False
-        if not self.doc.is_modified():
+        if not self.doc.has_unsaved_edits():   # (an import nobody has edited is in its own file)
             self.remove()
             return False
         origin = {"original_path": str(self.doc.path) if self.doc.path else None,

@@ -113,7 +113,7 @@ QMenuBar::item:selected, QMenu::item:selected { background: #3d5a80; }
 QMenu { background: #2b2e35; border: 1px solid #444954; }
 QMenu::item:disabled { color: #7a808c; }
 QToolBar { background: #2b2e35; border: none; border-bottom: 1px solid #1a1c20; spacing: 4px; padding: 3px; }
-QToolButton { padding: 3px 7px; border-radius: 4px; }
+QToolButton { padding: 3px 5px; border-radius: 4px; }
 QToolButton:hover { background: #3a3e48; }
 QToolButton:checked { background: #3d5a80; }
 QToolButton:disabled { color: #6c717c; }

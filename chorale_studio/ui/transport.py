@@ -47,6 +47,12 @@ class TransportBar(QObject):
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
         tb.addActions([self.act_play, self.act_stop])
+        # Without a sound device the playhead still moves, in silence: the window shows this action (in the
+        # status bar) with the reason, offering a recording instead.
+        self.silent_reason = ""
+        self.act_no_sound = QAction("No sound — Export WAV…", self)
+        self.act_no_sound.triggered.connect(actions["export_wav"].trigger)
+        self.act_no_sound.setVisible(False)
         self.position_label = QLabel("  1 . 1 . 1")
         self.position_label.setObjectName("transportPosition")
         self.position_label.setToolTip("Playhead: bar . beat . sixteenth")
@@ -140,6 +146,10 @@ class TransportBar(QObject):
     def _availability(self, available: bool, message: str) -> None:
         # The controller still moves the playhead without sound, so the buttons stay usable.
         self.act_play.setToolTip(("Play or pause (Space) — " + message) if message else self.act_play.toolTip())
+        self.silent_reason = "" if available else (message.rstrip(".") or "no audio device")
+        self.act_no_sound.setVisible(not available)
+        self.act_no_sound.setToolTip(f"{self.silent_reason}. Export WAV writes the piece to a file any player "
+                                     "can play." if not available else "")
         if not available:
             self.notifier.show_status(message, 10000)
 
@@ -153,6 +163,9 @@ class TransportBar(QObject):
             self.playback.pause()
         else:
             self.playback.play(self.roll.playhead)
+            if self.silent_reason:   # where the composer looks when nothing is heard
+                self.notifier.show_status(f"Playing in silence: {self.silent_reason}. File ▸ Export WAV… "
+                                          "writes a recording instead", 10000)
 
     def stop(self) -> None:
         if self.playback is not None:

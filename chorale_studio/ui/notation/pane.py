@@ -2,7 +2,8 @@
 undo and candidate, and linked to the roll (selection, playhead, scrolling, voice-leading marks).
 
 It follows the document's signals like any other view; the window hands it generation's preview
-and markers and the transport's playhead.  The engraving is made on the engraving thread
+(the notes, and the piece they belong to while a new piece or a continuation is written or chosen:
+its key, meter, bars, locks and phrase ends), the markers and the transport's playhead.  The engraving is made on the engraving thread
 (``worker``), only while the pane is visible, and again when its width changes.
 """
 from __future__ import annotations
@@ -45,6 +46,7 @@ class ScorePane(QWidget):
     """The dock's content: a layout chooser and the scrolling engraving."""
 
     engraved = Signal()   # a new engraving is on screen (tests and benchmarks wait for it)
+    notePicked = Signal()  # a click chose a note: the keys that edit it belong to the roll
 
     def __init__(self, doc: ScoreDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +84,8 @@ class ScorePane(QWidget):
         self.runner.engraved.connect(self._engraved)
         self.runner.failed.connect(lambda message: self.status.setText(f"Cannot engrave: {message}"))
         self._preview: tuple = ((), frozenset())
+        self._piece: Score | None = None      # generation's piece, engraved instead of the document's
+        self._on_screen: Score | None = None   # the score on screen (with the preview's notes)
         self._markers: list = []
         self._stale = True
         self._now = QTimer(self, singleShot=True, interval=0)        # one engraving per burst of signals
@@ -118,6 +122,16 @@ class ScorePane(QWidget):
         elif not self._stream.isActive():
             self._stream.start()
 
+    def set_piece(self, piece: Score | None) -> None:
+        """Engrave ``piece`` (with the preview's notes) instead of the document's (None: the document's)."""
+        if piece is not self._piece:
+            self._piece = piece
+            self.refresh()
+
+    def shown(self) -> Score:
+        """The piece the pane shows: generation's, else the document's."""
+        return self._piece if self._piece is not None else self.doc.score
+
     def set_markers(self, markers) -> None:
         """The voice-leading overlay's markers (ui.overlay.Marker): a ring at each note concerned."""
         self._markers = list(markers)
@@ -126,7 +140,7 @@ class ScorePane(QWidget):
     def set_playhead(self, step: float) -> None:
         self.view.playhead = step if step > 0 else None
         if self.view.playhead is not None:
-            self._keep_in_view(int(step // self.doc.score.steps_per_bar))
+            self._keep_in_view(int(step // self.shown().steps_per_bar))
         self.view.update()
 
     def show_bars(self, bars: range) -> None:
@@ -145,7 +159,9 @@ class ScorePane(QWidget):
         """Engrave now (on the engraving thread)."""
         self._stale = False
         notes, cells = self._preview
-        score = self.doc.snapshot()
+        score = self.shown().copy()
+        if self._piece is not None:   # a new piece replaces all of the old one: only its own bars are engraved
+            cells = frozenset(c for c in cells if c[1] < score.bars)
         if cells:
             try:
                 score = with_preview(score, notes, cells)
@@ -160,16 +176,16 @@ class ScorePane(QWidget):
     def _engraved(self, pages: EngravedPages) -> None:
         self.view.candidate_cells = frozenset(pages.job.colors)
         self.view.show_pages(pages)
+        score = self._on_screen = pages.job.score
         self._overlays_changed()
-        score = pages.job.score
         self.status.setText(f"{score.key.name}, {score.meter}, {score.bars} bars")
         self.engraved.emit()
 
     def _overlays_changed(self) -> None:
         v = self.view
         v.selected = {(voice, n.start) for voice, n in self.doc.selection}
-        v.locked = set(self.doc.score.locks)
-        score = self.doc.score
+        v.locked = set(self.shown().locks)
+        score = self._on_screen if self._on_screen is not None else self.doc.score   # the notes the rings circle
         v.marks = []
         for marker in self._markers:
             for voice, _pitch in marker.notes:
@@ -191,6 +207,7 @@ class ScorePane(QWidget):
         else:
             self.doc.select([item])
         self.doc.set_active_voice(voice)
+        self.notePicked.emit()
 
     def _keep_in_view(self, bar: int) -> None:
         """Scroll (only when needed) so that the system holding ``bar`` is in view."""

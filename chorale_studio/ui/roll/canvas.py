@@ -137,6 +137,8 @@ class NoteCanvas(QWidget):
             doc.set_active_voice(VOICE_KEYS[key])
         elif key in (Qt.Key_Up, Qt.Key_Down):
             editor.shift_selected(0, (12 if shift else 1) * (1 if key == Qt.Key_Up else -1))
+        elif key in (Qt.Key_Left, Qt.Key_Right) and shift and doc.selected_bars and not doc.selection:
+            self._extend_bars(1 if key == Qt.Key_Right else -1)
         elif key in (Qt.Key_Left, Qt.Key_Right):
             amount = doc.score.steps_per_bar if shift else self.view.snap
             editor.shift_selected(amount * (1 if key == Qt.Key_Right else -1), 0)
@@ -151,6 +153,16 @@ class NoteCanvas(QWidget):
                 doc.clear_selection()
         else:
             super().keyPressEvent(event)
+
+    def _extend_bars(self, by: int) -> None:
+        """Shift+→ takes in the next bar, Shift+← gives back the last (or takes in the one before a single bar)."""
+        bars, last = self.doc.selected_bars, self.doc.score.bars - 1
+        first, end = min(bars), max(bars)
+        if by > 0 or first == end:
+            first, end = (first, min(last, end + 1)) if by > 0 else (max(0, first - 1), end)
+        else:
+            end -= 1
+        self.doc.select_bars(range(first, end + 1))
 
     # ---- painting -------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
