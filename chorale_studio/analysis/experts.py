@@ -1,0 +1,206 @@
+"""Expert Roman-numeral analyses of Bach chorales (music21's RomanText corpus), aligned with the Score.
+
+music21 ships analyses of some Riemenschneider chorales as RomanText
+(``corpus/bach/choraleAnalyses/riemenschneider*.rntxt``); the ``BWV:`` line
+names the chorale, which music21's corpus also holds.  Here each analysis is
+read with the chorale it analyses, every expert chord placed at its step, and
+labels compared the way the harmony benchmark and tests count agreement.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..score import Key, Score
+from .harmony import KINDS, SEVENTHS, Harmony
+
+#: BWV numbers as the analyses write them → the name of the chorale in music21's corpus, where they differ.
+_CORPUS_NAMES = {"248(2).12": "bach/bwv248.12-2", "41.6s": "bach/bwv41.6"}
+
+
+@dataclass(frozen=True)
+class Label:
+    """A Roman numeral reduced to what agreement is counted on (all pitch classes)."""
+
+    key_tonic: int
+    key_mode: str
+    local_tonic: int       # the tonicized key's tonic: the key's own, or that of the chord after '/'
+    degree: int            # root above the local tonic, in semitones
+    triad: str             # the kind's triad: 'M', 'm', 'o', '+' (or '?')
+    seventh: bool
+    inversion: int
+
+    def same_degree_and_quality(self, other: "Label") -> bool:
+        return (self.local_tonic, self.degree, self.triad) == (other.local_tonic, other.degree, other.triad)
+
+    def same_figure(self, other: "Label") -> bool:
+        return self.same_degree_and_quality(other) and (self.seventh, self.inversion) == (other.seventh, other.inversion)
+
+    def same_key(self, other: "Label") -> bool:
+        return (self.key_tonic, self.key_mode) == (other.key_tonic, other.key_mode)
+
+
+@dataclass(frozen=True)
+class ExpertChord:
+    step: int
+    figure: str
+    key_name: str          # music21's name: 'G major'
+    label: Label
+    measure: int
+    beat: float
+
+
+@dataclass
+class ExpertAnalysis:
+    name: str              # 'riemenschneider001'
+    bwv: str
+    score: Score           # the chorale, in the key the analysis is written in
+    chords: list[ExpertChord]
+    transposed: int        # semitones the corpus chorale was moved to meet the analysis (0: none)
+    source: object         # the music21 score, so transposed
+    first_measure: int     # the measure number of bar 0
+
+
+def analysis_paths() -> list[Path]:
+    """The RomanText analyses music21 ships, in Riemenschneider order."""
+    import music21
+    folder = Path(music21.__file__).parent / "corpus" / "bach" / "choraleAnalyses"
+    return sorted(folder.glob("riemenschneider*.rntxt"))
+
+
+def _kind_of(pcs: set[int], root: int) -> str:
+    shape = tuple(sorted((p - root) % 12 for p in pcs))
+    for kind, intervals in KINDS.items():
+        if tuple(sorted(intervals)) == shape:
+            return kind
+    # incomplete chords: a seventh chord without its fifth, a triad without its fifth
+    for kind, intervals in KINDS.items():
+        if set(shape) <= set(intervals) and 0 in shape and len(shape) >= 2 and intervals[1] in shape:
+            return kind
+    return "?"
+
+
+_TRIAD_OF = {"M": "M", "m": "m", "o": "o", "+": "+", "7": "M", "M7": "M", "m7": "m", "ø7": "o", "o7": "o"}
+
+
+def label_of_roman(rn) -> Label:
+    """A music21 RomanNumeral (in its key) → Label."""
+    root = rn.root().pitchClass
+    kind = _kind_of({p.pitchClass for p in rn.pitches}, root)
+    local = rn.secondaryRomanNumeralKey.tonic.pitchClass if rn.secondaryRomanNumeral else rn.key.tonic.pitchClass
+    intervals = sorted(KINDS.get(kind, (0, 4, 7)))
+    bass = (rn.bass().pitchClass - root) % 12
+    inversion = intervals.index(bass) if bass in intervals else 0
+    return Label(rn.key.tonic.pitchClass, rn.key.mode, local, (root - local) % 12, _TRIAD_OF.get(kind, "?"),
+                 kind in SEVENTHS, inversion)
+
+
+def label_of_harmony(h: Harmony) -> Label:
+    """One of our chords → Label, through music21's reading of its figure (so the figure must say it)."""
+    from music21 import key as m21key
+    from music21 import roman
+    tonic = h.key.name.split()[0].replace("b", "-")
+    tonic = tonic[0] + tonic[1:]
+    rn = roman.RomanNumeral(h.figure, m21key.Key(tonic if h.key.mode == "major" else tonic.lower()))
+    return label_of_roman(rn)
+
+
+def load(path: Path) -> ExpertAnalysis:
+    """One expert analysis with its chorale, each chord at its step in the Score."""
+    from music21 import converter, corpus, roman
+
+    from ..io.musicxml import score_from_music21
+
+    text = path.read_text(encoding="utf-8")
+    bwv = re.search(r"^BWV:\s*(\S+)", text, re.MULTILINE).group(1)
+    source = corpus.parse(_CORPUS_NAMES.get(bwv, f"bach/bwv{bwv}"))
+    score = score_from_music21(source).score
+    parsed = converter.parse(text, format="romantext")
+    first_measure = 0 if re.search(r"^m0\s", text, re.MULTILINE) else 1
+    per_beat = score.meter.steps_per_beat
+    placed = []
+    for rn in parsed.recurse().getElementsByClass(roman.RomanNumeral):
+        bar = rn.measureNumber - first_measure
+        step = bar * score.steps_per_bar + round((float(rn.beat) - 1) * per_beat)
+        if 0 <= step < score.total_steps:
+            placed.append((step, rn))
+    # Some corpus chorales stand in another key than the one analysed: meet the analysis there.
+    shift = _best_shift(score, placed)
+    if shift:
+        score = score.transposed(-shift)
+        source = source.transpose(-shift)
+    chords = [ExpertChord(step, rn.figure, rn.key.name, label_of_roman(rn), rn.measureNumber, float(rn.beat))
+              for step, rn in placed]
+    return ExpertAnalysis(path.stem, bwv, score, chords, -shift, source, first_measure)
+
+
+def _best_shift(score: Score, placed: list) -> int:
+    """The transposition (semitones) under which the sounding notes best fit the expert chords."""
+    from ..score import Voice
+    sounding = [({score.pitch_at(v, step) % 12 for v in Voice if score.pitch_at(v, step) is not None},
+                 {p.pitchClass for p in rn.pitches}) for step, rn in placed]
+    def fit(shift: int) -> int:
+        return sum(len({(p - shift) % 12 for p in notes} & chord) for notes, chord in sounding)
+    return max(range(12), key=lambda s: (fit(s), -min(s, 12 - s)))
+
+
+def naive_labels(analysis: ExpertAnalysis) -> list[Label | None]:
+    """The obvious labeller, per expert chord: ``roman.romanNumeralFromChord`` on the chordified chorale's
+    chord sounding at that onset, given the expert's own key (None where nothing sounds)."""
+    from music21 import chord, key as m21key, roman
+    chordified = analysis.source.chordify()
+    out: list[Label | None] = []
+    for c in analysis.chords:
+        measure = chordified.measure(c.measure)
+        offset = c.beat - 1 - (measure.paddingLeft if c.measure == analysis.first_measure else 0)
+        sounding = [e for e in measure.getElementsByClass(chord.Chord) if e.offset <= offset + 1e-6]
+        if not sounding or not sounding[-1].pitches:
+            out.append(None)
+            continue
+        tonic, mode = c.key_name.split()
+        out.append(label_of_roman(roman.romanNumeralFromChord(sounding[-1], m21key.Key(tonic, mode))))
+    return out
+
+
+#: The analyses the harmony weights were tuned on, and the ones held out to measure them.
+TUNING = tuple(f"riemenschneider{n:03d}" for n in range(1, 11))
+HELD_OUT = tuple(f"riemenschneider{n:03d}" for n in range(11, 21))
+
+
+@dataclass
+class Agreement:
+    """How many expert chords a labeller matches: by degree and quality, by full figure, by key."""
+
+    chords: int = 0
+    degree_and_quality: int = 0
+    figure: int = 0
+    key: int = 0
+
+    def add(self, expert: Label, found: Label | None) -> None:
+        self.chords += 1
+        if found is not None:
+            self.degree_and_quality += found.same_degree_and_quality(expert)
+            self.figure += found.same_figure(expert)
+            self.key += found.same_key(expert)
+
+    def merge(self, other: "Agreement") -> "Agreement":
+        return Agreement(self.chords + other.chords, self.degree_and_quality + other.degree_and_quality,
+                         self.figure + other.figure, self.key + other.key)
+
+    def shares(self) -> dict[str, float]:
+        n = max(1, self.chords)
+        return {"chords": self.chords, "degree_and_quality": round(self.degree_and_quality / n, 4),
+                "figure": round(self.figure / n, 4), "key": round(self.key / n, 4)}
+
+
+def agreement(analysis: ExpertAnalysis) -> tuple[Agreement, Agreement]:
+    """(ours, naive): our analysis with keys it finds itself, and the naive labeller given the expert keys."""
+    from .harmony import harmony
+    ours, naive = Agreement(), Agreement()
+    found = harmony(analysis.score)
+    for chord, obvious in zip(analysis.chords, naive_labels(analysis)):
+        h = found.at(chord.step)
+        ours.add(chord.label, label_of_harmony(h) if h is not None else None)
+        naive.add(chord.label, obvious)
+    return ours, naive

@@ -1,0 +1,412 @@
+"""The harmony of a chorale as Roman numerals: chords, local keys, tonicizations and cadences.
+
+Pure Python on the Score, fast enough to run on every edit.  Three passes:
+
+1. *Chords.*  Every sonority change is scored against each triad and seventh
+   chord (12 roots × 9 kinds): chord tones count for it, non-chord tones and a
+   missing third against it, weighted by how long and how strongly they sound.
+   A Viterbi pass then chooses one chord per sonority, paying for each change
+   of chord by where it falls (a new chord on a downbeat is cheap, one on an
+   off-beat sixteenth dear), so passing and neighbour notes and suspensions
+   stay inside the chord they decorate.  A chord whose bass moves to another
+   of its tones on a beat gets a new label (I, then I6).
+2. *Keys.*  A second Viterbi pass over the chords picks a local key for each:
+   a chord costs nothing in a key where it is diatonic, a little where it is
+   an applied chord (V/x, viio7/x), more as a borrowed or Neapolitan chord;
+   notes outside the key cost, phrase ends favour the tonic and dominant, and
+   each change of key costs.  The piece starts and ends in its own key.
+3. *Names.*  Each chord is named in its key (figures as RomanText writes
+   them: I, V6, ii6/5, viio7/V, bII6) and each phrase end (a fermata, and the
+   last chord) gets its cadence: PAC, IAC, HC, PC or DC.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..score import Key, Score, Voice
+from .sonority import sonorities
+
+#: Chord kinds as intervals above the root, with how much the style's prior likes them (a cost).
+KINDS: dict[str, tuple[int, ...]] = {
+    "M": (0, 4, 7), "m": (0, 3, 7), "o": (0, 3, 6), "+": (0, 4, 8),
+    "7": (0, 4, 7, 10), "M7": (0, 4, 7, 11), "m7": (0, 3, 7, 10), "ø7": (0, 3, 6, 10), "o7": (0, 3, 6, 9),
+}
+_PRIOR = {"M": 0.0, "m": 0.0, "o": 0.15, "+": 2.5, "7": 0.25, "M7": 0.9, "m7": 0.6, "ø7": 0.5, "o7": 0.3}
+SEVENTHS = frozenset(("7", "M7", "m7", "ø7", "o7"))
+_MAJOR_LIKE = frozenset(("M", "+", "7", "M7"))
+
+# Weights of the chord pass (tuned on the tuning half of the expert analyses only).
+_CHORD_TONE = 1.0
+_FOREIGN = 1.25            # a non-chord tone in an upper voice
+_BASS_FOREIGN = 2.0        # a non-chord tone in the bass
+_NO_THIRD = 1.0
+_NO_ROOT = 1.2
+_CHANGE = {"downbeat": 0.6, "beat": 1.5, "half": 1.6, "quarter": 4.0}
+_ADD_SEVENTH = 0.3
+_TRIAD_OF_SEVENTH = {"7": "M", "M7": "M", "m7": "m", "ø7": "o"}
+_KEEP = 8                  # candidate chords kept per sonority
+
+# Weights of the key pass.
+_KEY_CHANGE = 3.0
+_APPLIED = 1.8
+_BORROWED = 2.4
+_FOREIGN_CHORD = 5.0
+_OUT_OF_SCALE = 0.8
+_CADENCE_TONIC, _CADENCE_DOMINANT, _CADENCE_OTHER = 0.0, 1.0, 2.5
+_HOME = 2.0                # starting or ending away from the piece's key
+
+
+@dataclass(frozen=True)
+class Harmony:
+    """One chord of the analysis: from ``step`` to ``end``, named ``figure`` in ``key``."""
+
+    step: int
+    end: int
+    key: Key
+    root: int              # pitch class
+    kind: str              # a KINDS name
+    bass: int              # pitch class of the lowest sounding chord tone
+    figure: str            # RomanText: 'V6/5', 'viio7/V', 'bII6'
+    cadence: str = ""      # 'PAC', 'IAC', 'HC', 'PC', 'DC' at a phrase end
+
+    @property
+    def pitch_classes(self) -> frozenset[int]:
+        return frozenset((self.root + i) % 12 for i in KINDS[self.kind])
+
+    @property
+    def inversion(self) -> int:
+        """0 root position, 1 first inversion, 2 second, 3 third (the seventh in the bass)."""
+        return sorted(KINDS[self.kind]).index((self.bass - self.root) % 12)
+
+
+@dataclass
+class HarmonyAnalysis:
+    """The chords of a score in time order, one per chord change."""
+
+    chords: list[Harmony] = field(default_factory=list)
+
+    def at(self, step: int) -> Harmony | None:
+        """The chord sounding at ``step`` (None before the first)."""
+        found = None
+        for h in self.chords:
+            if h.step > step:
+                break
+            found = h
+        return found
+
+    @property
+    def cadences(self) -> list[Harmony]:
+        return [h for h in self.chords if h.cadence]
+
+
+# ---- pass 1: chords ---------------------------------------------------------------------------------
+_TEMPLATES = [(root, kind, frozenset((root + i) % 12 for i in KINDS[kind])) for root in range(12) for kind in KINDS]
+
+
+def _position(score: Score, step: int) -> str:
+    offset = step % score.steps_per_bar
+    per_beat = score.meter.steps_per_beat
+    if offset == 0:
+        return "downbeat"
+    if offset % per_beat == 0:
+        return "beat"
+    return "half" if offset % (per_beat // 2) == 0 else "quarter"
+
+
+def _fit(pitches: list[int | None], pcs: frozenset[int], root: int, kind: str, weight: float) -> float:
+    """How well one sonority (soprano … bass) sounds as the chord (higher is better)."""
+    score = -_PRIOR[kind]
+    sounding = set()
+    bass = next((p for p in reversed(pitches) if p is not None), None)
+    for p in pitches:
+        if p is None:
+            continue
+        pc = p % 12
+        sounding.add(pc)
+        if pc in pcs:
+            score += _CHORD_TONE * weight
+        else:
+            score -= (_BASS_FOREIGN if p == bass else _FOREIGN) * weight
+    intervals = KINDS[kind]
+    if root not in sounding:
+        score -= _NO_ROOT * weight
+    if (root + intervals[1]) % 12 not in sounding:
+        score -= _NO_THIRD * weight
+    if kind in SEVENTHS and (root + intervals[3]) % 12 not in sounding:
+        score -= 1.5 * weight      # a seventh chord is named only where its seventh sounds
+    return score
+
+
+def _chords(score: Score) -> list[tuple[int, int, list[int | None], int, str]]:
+    """(step, end, pitches, root, kind) for each sonority, the chord chosen by the Viterbi pass."""
+    chain = [s for s in sonorities(score) if any(p is not None for p in s.pitches)]
+    if not chain:
+        return []
+    ends = [s.step for s in chain[1:]] + [score.total_steps]
+    per_beat = score.meter.steps_per_beat
+    fits: list[dict[tuple[int, str], float]] = []
+    for s, end in zip(chain, ends):
+        weight = min(end - s.step, 2 * per_beat) / per_beat
+        if s.step % per_beat == 0:
+            weight *= 1.5     # what sounds on the beat names the chord more than what passes between
+        pitches = list(s.pitches)
+        fits.append({(root, kind): _fit(pitches, pcs, root, kind, weight) for root, kind, pcs in _TEMPLATES})
+    states: list[list[tuple[int, str]]] = []
+    for i, fit in enumerate(fits):
+        best = sorted(fit, key=fit.get, reverse=True)[:_KEEP]
+        if i:
+            best += [c for c in states[-1] if c not in best]
+        states.append(best)
+    # Viterbi: value and back-pointer per candidate chord.
+    value = {c: fits[0][c] for c in states[0]}
+    back: list[dict[tuple[int, str], tuple[int, str]]] = [{}]
+    for i in range(1, len(chain)):
+        change = _CHANGE[_position(score, chain[i].step)]
+        if chain[i - 1].pitches == (None,) * 4:
+            change = 0.0
+        leader = max(value, key=value.get)
+        now, ptr = {}, {}
+        for c in states[i]:
+            options = [(value.get(c, float("-inf")), c), (value[leader] - change, leader)]
+            triad = _TRIAD_OF_SEVENTH.get(c[1])
+            if triad is not None and (c[0], triad) in value:   # V, then its seventh passes in: V7
+                options.append((value[(c[0], triad)] - _ADD_SEVENTH, (c[0], triad)))
+            best, ptr[c] = max(options)
+            now[c] = best + fits[i][c]
+        value = now
+        back.append(ptr)
+    chosen = [max(value, key=value.get)]
+    for i in range(len(chain) - 1, 0, -1):
+        chosen.append(back[i][chosen[-1]])
+    chosen.reverse()
+    return [(s.step, end, list(s.pitches), root, kind) for s, end, (root, kind) in zip(chain, ends, chosen)]
+
+
+@dataclass
+class _Segment:
+    step: int
+    end: int
+    root: int
+    kind: str
+    bass: int
+    notes: dict[int, float]          # pitch class → weighted time it sounds
+    soprano: int | None
+
+
+def _segments(score: Score) -> list[_Segment]:
+    """Consecutive sonorities of one chord merged; a new segment where the bass moves to another chord
+    tone on a beat."""
+    out: list[_Segment] = []
+    per_beat = score.meter.steps_per_beat
+    for step, end, pitches, root, kind in _chords(score):
+        pcs = frozenset((root + i) % 12 for i in KINDS[kind])
+        bass_pitch = next((p for p in reversed(pitches) if p is not None), None)
+        bass = bass_pitch % 12 if bass_pitch is not None and bass_pitch % 12 in pcs else None
+        last = out[-1] if out else None
+        same = last is not None and (last.root, last.kind) == (root, kind) and last.end == step
+        if same and bass is not None and bass != last.bass and step % per_beat == 0:
+            same = False
+        if not same:
+            if bass is None:   # the bass decorates: name the chord by its lowest chord tone
+                chord_tones = [p for p in pitches if p is not None and p % 12 in pcs]
+                bass = min(chord_tones) % 12 if chord_tones else root
+            last = _Segment(step, end, root, kind, bass, {}, pitches[Voice.SOPRANO])
+            out.append(last)
+        last.end = end
+        for p in pitches:
+            if p is not None:
+                last.notes[p % 12] = last.notes.get(p % 12, 0.0) + (end - step) / per_beat
+    return out
+
+
+# ---- pass 2: keys ----------------------------------------------------------------------------------------
+_MAJOR_DEGREES = {0: "I", 2: "II", 4: "III", 5: "IV", 7: "V", 9: "VI", 11: "VII"}
+_MINOR_DEGREES = {0: "I", 2: "II", 3: "III", 5: "IV", 7: "V", 8: "VI", 10: "VII", 11: "VII"}
+#: Diatonic chords, (offset of the root above the tonic, kind) → cost: how rarely the style uses them.
+_DIATONIC = {
+    "major": {(0, "M"): 0.0, (2, "m"): 0.0, (4, "m"): 0.6, (5, "M"): 0.0, (7, "M"): 0.0, (9, "m"): 0.2,
+              (11, "o"): 0.2, (0, "M7"): 0.8, (2, "m7"): 0.0, (4, "m7"): 0.8, (5, "M7"): 0.5, (7, "7"): 0.0,
+              (9, "m7"): 0.5, (11, "ø7"): 0.3},
+    "minor": {(0, "m"): 0.0, (2, "o"): 0.2, (3, "M"): 1.0, (5, "m"): 0.0, (7, "M"): 0.0, (7, "m"): 1.0,
+              (8, "M"): 0.3, (10, "M"): 1.2, (11, "o"): 0.2, (0, "m7"): 0.6, (2, "ø7"): 0.0, (3, "M7"): 0.9,
+              (5, "m7"): 0.4, (7, "7"): 0.0, (8, "M7"): 0.6, (10, "7"): 2.0, (11, "o7"): 0.0, (3, "+"): 1.0,
+              (5, "M"): 1.2},
+}
+#: Chords a tonal piece borrows: the Neapolitan, mixture (iv, bVI, bVII in major), the Picardy tonic.
+_BORROWED_CHORDS = {
+    "major": {(1, "M"), (5, "m"), (8, "M"), (10, "M"), (3, "M"), (11, "o7"), (2, "ø7"), (5, "m7"), (0, "m")},
+    "minor": {(1, "M"), (0, "M"), (9, "ø7"), (9, "o"), (2, "m"), (2, "m7"), (0, "7")},
+}
+_TONIC_REWARD = 1.2
+#: Applied chords lead to a diatonic consonant triad: (root offset above the target, kinds).
+_APPLIED_KINDS = {"dominant": (7, ("M", "7")), "leading": (11, ("o", "o7", "ø7"))}
+
+
+def _keys() -> list[Key]:
+    major = [Key(0, "major").transposed(t) for t in range(12)]
+    minor = [Key(0, "minor").transposed(t - 9) for t in range(12)]
+    return major + minor
+
+
+KEYS = _keys()
+
+
+def _scale(key: Key) -> frozenset[int]:
+    t = key.tonic
+    steps = (0, 2, 4, 5, 7, 9, 11) if key.mode == "major" else (0, 2, 3, 5, 7, 8, 10, 9, 11)
+    return frozenset((t + s) % 12 for s in steps)
+
+
+_TARGETS = {"major": ((2, "m"), (4, "m"), (5, "M"), (7, "M"), (9, "m")),
+            "minor": ((3, "M"), (5, "m"), (7, "M"), (8, "M"), (10, "M"))}
+
+
+def _applied_target(key: Key, offset: int, kind: str) -> tuple[int, str] | None:
+    """The diatonic triad (offset, kind) a chromatic dominant or leading-tone chord leads to, or None."""
+    for above, kinds in _APPLIED_KINDS.values():
+        if kind in kinds:
+            for target, target_kind in _TARGETS[key.mode]:
+                if (target + above) % 12 == offset:
+                    return target, target_kind
+    return None
+
+
+def _root_in(key: Key, root: int, kind: str) -> int:
+    """The root a diminished seventh chord has in ``key`` (any of its four notes may be it: the one
+    that leads somewhere in the key); other chords keep theirs."""
+    if kind != "o7":
+        return root
+    return min(((root + 3 * i) % 12 for i in range(4)), key=lambda r: _chord_cost(key, r, kind, rotate=False))
+
+
+def _chord_cost(key: Key, root: int, kind: str, rotate: bool = True) -> float:
+    if rotate:
+        root = _root_in(key, root, kind)
+    offset = (root - key.tonic) % 12
+    if (offset, kind) in _DIATONIC[key.mode]:
+        return _DIATONIC[key.mode][(offset, kind)] - (_TONIC_REWARD if offset == 0 else 0.0)
+    if _applied_target(key, offset, kind) is not None:
+        return _APPLIED
+    if (offset, kind) in _BORROWED_CHORDS[key.mode]:
+        return _BORROWED
+    return _FOREIGN_CHORD
+
+
+def _phrase_ends(score: Score, segments: list[_Segment]) -> set[int]:
+    """Indexes of the segments that end a phrase: those sounding at a fermata, and the last."""
+    ends = {len(segments) - 1} if segments else set()
+    for step in score.fermatas:
+        for i, seg in enumerate(segments):
+            if seg.step <= step < seg.end:
+                ends.add(i)
+    return ends
+
+
+def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
+    if not segments:
+        return []
+    home = score.key
+    phrase_ends = _phrase_ends(score, segments)
+    scales = [_scale(k) for k in KEYS]
+
+    def cost(i: int, k: int) -> float:
+        key, seg = KEYS[k], segments[i]
+        c = _chord_cost(key, seg.root, seg.kind)
+        c += _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items() if pc not in scales[k])
+        if i in phrase_ends:
+            offset = (seg.root - key.tonic) % 12
+            c += (_CADENCE_TONIC if offset == 0 and seg.kind in ("M", "m") else
+                  _CADENCE_DOMINANT if offset == 7 and seg.kind in ("M", "7") else _CADENCE_OTHER)
+        if (i == 0 or i == len(segments) - 1) and key.fifths != home.fifths:
+            c += _HOME
+        return c
+
+    value = [cost(0, k) for k in range(len(KEYS))]
+    back: list[list[int]] = []
+    for i in range(1, len(segments)):
+        leader = min(range(len(KEYS)), key=value.__getitem__)
+        ptr, now = [], []
+        for k in range(len(KEYS)):
+            stay, moved = value[k], value[leader] + _KEY_CHANGE
+            ptr.append(k if stay <= moved else leader)
+            now.append(min(stay, moved) + cost(i, k))
+        value = now
+        back.append(ptr)
+    k = min(range(len(KEYS)), key=value.__getitem__)
+    chosen = [k]
+    for ptr in reversed(back):
+        k = ptr[k]
+        chosen.append(k)
+    return [KEYS[k] for k in reversed(chosen)]
+
+
+# ---- pass 3: names ---------------------------------------------------------------------------------------
+_TRIAD_FIGURES = ("", "6", "6/4")
+_SEVENTH_FIGURES = ("7", "6/5", "4/3", "4/2")
+
+
+def _numeral(key: Key, offset: int, kind: str) -> str:
+    """The numeral (case, alteration, quality sign) of the chord ``offset`` above the tonic of ``key``."""
+    degrees = _MAJOR_DEGREES if key.mode == "major" else _MINOR_DEGREES
+    if offset in degrees:
+        text = degrees[offset]
+    elif key.mode == "major":
+        text = "b" + _MAJOR_DEGREES[(offset + 1) % 12]
+    else:
+        # Minor: the raised sixth reads as vi (music21's quality convention); others as altered degrees.
+        text = {1: "bII", 4: "#III", 6: "#IV", 9: "VI"}[offset]
+    if kind not in _MAJOR_LIKE:
+        text = text.lower()
+    return text + {"o": "o", "o7": "o", "ø7": "ø", "+": "+"}.get(kind, "")
+
+
+def figure(key: Key, root: int, kind: str, bass: int) -> str:
+    """RomanText figure of a chord in ``key``: 'V6/5', 'viio7/V', 'iv6', 'bII6'."""
+    intervals = sorted(KINDS[kind])
+    inversion = intervals.index((bass - root) % 12) if (bass - root) % 12 in intervals else 0
+    figures = _SEVENTH_FIGURES if kind in SEVENTHS else _TRIAD_FIGURES
+    inv = figures[inversion]
+    offset = (root - key.tonic) % 12
+    if (offset, kind) not in _DIATONIC[key.mode] and (offset, kind) not in _BORROWED_CHORDS[key.mode]:
+        target = _applied_target(key, offset, kind)
+        if target is not None:
+            target_offset, target_kind = target
+            applied = "V" if kind in ("M", "7") else "vii" + ("ø" if kind == "ø7" else "o")
+            return f"{applied}{inv}/{_numeral(key, target_offset, target_kind)}"
+    return _numeral(key, offset, kind) + inv
+
+
+def _cadence(key: Key, before: _Segment | None, end: _Segment) -> str:
+    offset = (end.root - key.tonic) % 12
+    if offset == 7 and end.kind in ("M", "7"):
+        return "HC"
+    if before is None:
+        return ""
+    previous = (before.root - key.tonic) % 12
+    dominant = (previous == 7 and before.kind in ("M", "7")) or (previous == 11 and before.kind in ("o", "o7", "ø7"))
+    if offset == 0 and end.kind in ("M", "m"):
+        if dominant:
+            root_position = end.bass == end.root and before.bass == before.root
+            on_tonic = end.soprano is not None and end.soprano % 12 == key.tonic
+            return "PAC" if root_position and on_tonic else "IAC"
+        if previous == 5:
+            return "PC"
+        return ""
+    if dominant and ((key.mode == "major" and offset == 9) or (key.mode == "minor" and offset == 8)):
+        return "DC"
+    return ""
+
+
+def harmony(score: Score) -> HarmonyAnalysis:
+    """The Roman-numeral analysis of ``score``: its chords, local keys and cadences."""
+    segments = _segments(score)
+    keys = _choose_keys(score, segments)
+    phrase_ends = _phrase_ends(score, segments)
+    chords = []
+    for i, (seg, key) in enumerate(zip(segments, keys)):
+        repeated = i - 1 in phrase_ends and (segments[i - 1].root, segments[i - 1].kind) == (seg.root, seg.kind)
+        cadence = _cadence(key, segments[i - 1] if i else None, seg) if i in phrase_ends and not repeated else ""
+        root = _root_in(key, seg.root, seg.kind)
+        chords.append(Harmony(seg.step, seg.end, key, root, seg.kind, seg.bass,
+                              figure(key, root, seg.kind, seg.bass), cadence))
+    return HarmonyAnalysis(chords)
