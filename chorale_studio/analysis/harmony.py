@@ -47,7 +47,7 @@ _TRIAD_OF_SEVENTH = {"7": "M", "M7": "M", "m7": "m", "ø7": "o"}
 _KEEP = 8                  # candidate chords kept per sonority
 
 # Weights of the key pass.
-_KEY_CHANGE = 3.0
+_KEY_CHANGE = 3.5
 _APPLIED = 1.8
 _BORROWED = 2.4
 _FOREIGN_CHORD = 5.0
@@ -238,6 +238,7 @@ _BORROWED_CHORDS = {
     "minor": {(1, "M"), (0, "M"), (9, "ø7"), (9, "o"), (2, "m"), (2, "m7"), (0, "7")},
 }
 _TONIC_REWARD = 1.2
+_RESOLUTION = 0.5           # a dominant resolving to the tonic confirms the key
 #: Applied chords lead to a diatonic consonant triad: (root offset above the target, kinds).
 _APPLIED_KINDS = {"dominant": (7, ("M", "7")), "leading": (11, ("o", "o7", "ø7"))}
 
@@ -302,6 +303,17 @@ def _phrase_ends(score: Score, segments: list[_Segment]) -> set[int]:
     return ends
 
 
+def offset_of(seg: _Segment, key: Key) -> int:
+    return (seg.root - key.tonic) % 12
+
+
+def _leads_home(seg: _Segment, key: Key) -> bool:
+    """Whether ``seg`` is the dominant or leading-tone chord of ``key``: V, V7, viio, viio7, viiø7."""
+    offset = offset_of(seg, key)
+    return (offset == 7 and seg.kind in ("M", "7")) or (offset == 11 and seg.kind in ("o", "o7", "ø7")) or (
+        seg.kind == "o7" and offset in (2, 5, 8))
+
+
 def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
     if not segments:
         return []
@@ -317,6 +329,8 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
             offset = (seg.root - key.tonic) % 12
             c += (_CADENCE_TONIC if offset == 0 and seg.kind in ("M", "m") else
                   _CADENCE_DOMINANT if offset == 7 and seg.kind in ("M", "7") else _CADENCE_OTHER)
+        if i and offset_of(seg, key) == 0 and seg.kind in ("M", "m") and _leads_home(segments[i - 1], key):
+            c -= _RESOLUTION
         if (i == 0 or i == len(segments) - 1) and key.fifths != home.fifths:
             c += _HOME
         return c
