@@ -83,6 +83,9 @@ def _add_analyze(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", choices=["bach", "jsfakes"], help="analyse a whole corpus instead")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, default=0, help="analyse at most this many corpus pieces")
+    p.add_argument("--roman", action="store_true",
+                   help="print the harmony as Roman numerals (RomanText) instead of the voice-leading report")
+    p.add_argument("--rntxt", metavar="OUT", help="with --roman: write the RomanText to this file instead")
 
 
 def _add_render(p: argparse.ArgumentParser) -> None:

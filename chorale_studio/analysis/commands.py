@@ -21,11 +21,25 @@ def analyze(args: argparse.Namespace) -> int:
         raise ChoraleError("name a file to analyse, or --corpus bach|jsfakes")
     from ..io.files import load_any
     loaded = load_any(args.input)
+    if args.roman or args.rntxt:
+        return _roman(args, loaded.score)
     report = analyze_score(loaded.score)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
         print(_report_text(args.input, loaded.score.bars, [*loaded.messages, *loaded.remarks], report))
+    return 0
+
+
+def _roman(args: argparse.Namespace, score) -> int:
+    from ..io.romantext import romantext, write_romantext
+    from .harmony import harmony
+    analysis = harmony(score)
+    if args.rntxt:
+        write_romantext(score, analysis.chords, args.rntxt)
+        print(f"wrote {len(analysis.chords)} chords and {len(analysis.cadences)} cadences to {args.rntxt}")
+    else:
+        print(romantext(score, analysis.chords), end="")
     return 0
 
 

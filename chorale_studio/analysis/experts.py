@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..score import Key, Score
+from ..score import Score
 from .harmony import KINDS, SEVENTHS, Harmony
 
 #: BWV numbers as the analyses write them → the name of the chorale in music21's corpus, where they differ.

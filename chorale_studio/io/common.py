@@ -31,6 +31,8 @@ class ImportResult:
     source: Path | None = None
     #: What was inferred rather than read, e.g. an estimated key: worth a status line, not a dialog.
     remarks: list[str] = field(default_factory=list)
+    #: Roman numerals the file writes (MusicXML <harmony><numeral>): io.romantext.PlannedChord, in time order.
+    numerals: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ FileFormatError naming the file and what is wrong with it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ..errors import ChoraleError, FileFormatError
 from ..score.model import Score
@@ -63,17 +63,19 @@ def _read_token_text(path: Path) -> ImportResult:
         return ImportResult(score=decoded.score, messages=list(decoded.repairs), source=path)
 
 
-def save_any(score: Score, path: str | Path, settings: Mapping[str, Any] | None = None) -> None:
+def save_any(score: Score, path: str | Path, settings: Mapping[str, Any] | None = None,
+             numerals: Sequence = ()) -> None:
     """Write ``score`` in the format the extension names (atomically; a failed save changes nothing).
 
-    ``settings`` (generation settings) are kept only by .chorale projects.
+    ``settings`` (generation settings) are kept only by .chorale projects; ``numerals`` (a harmony
+    analysis's chords) only by MusicXML.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in MIDI_SUFFIXES:
         write_midi(score, path)
     elif suffix in MUSICXML_SUFFIXES:
-        write_musicxml(score, path)
+        write_musicxml(score, path, numerals)
     elif suffix == PROJECT_SUFFIX:
         save_project(path, score, settings)
     elif suffix == TEXT_SUFFIX:

@@ -21,6 +21,7 @@ import zipfile
 from xml.etree import ElementTree
 from fractions import Fraction
 from pathlib import Path
+from typing import Sequence
 
 from music21 import (chord, clef, converter, expressions, instrument, key, metadata, meter, note, pitch, stream,
                      tempo, tie)
@@ -29,6 +30,7 @@ from music21.musicxml import m21ToXml
 from ..errors import FileFormatError
 from ..score.model import STEPS_PER_QUARTER, Key, Meter, Score, ScoreError, Voice
 from .atomic import atomic_write_bytes
+from .romantext import AnalysedChord, PlannedChord
 from .common import (MAX_FILE_BYTES, ImportResult, RawNote, build_score, check_bar_count, check_size,
                      estimate_key, key_with_mode, reading, to_step, voice_count_error)
 
@@ -51,6 +53,8 @@ def read_musicxml(path: str | Path) -> ImportResult:
             raise FileFormatError("the file holds no score (no parts)")
         result = score_from_music21(parsed)
         result.source = path
+        shift = (result.score.steps_per_bar - result.score.pickup) % result.score.steps_per_bar
+        result.numerals = [n for document in _xml_documents(path) for n in _numerals_in(document, shift)]
         if not result.score.title:
             result.score.title = path.stem
         return result
@@ -281,8 +285,9 @@ def _fill_measure(measure: stream.Measure, score: Score, voice: Voice, bar_start
         measure.insert(_ql(now - bar_start), note.Rest(quarterLength=_ql(bar_end - now)))
 
 
-def musicxml_bytes(score: Score) -> bytes:
-    """The score as an uncompressed MusicXML 4.0 document, in memory."""
+def musicxml_bytes(score: Score, numerals: Sequence[AnalysedChord] = ()) -> bytes:
+    """The score as an uncompressed MusicXML 4.0 document, in memory; ``numerals`` (a harmony analysis's
+    chords) are written under the bass as ``<harmony>`` with ``<numeral>``."""
     m21 = score_to_music21(score)
     # The notation steps music21's exporter would run, done in place on our freshly built score:
     # the same document as the exporter's default path, without its deep copy (a third faster).
@@ -291,17 +296,18 @@ def musicxml_bytes(score: Score) -> bytes:
         part.splitAtDurations(recurse=True)
     exporter = m21ToXml.GeneralObjectExporter(m21)
     exporter.makeNotation = False
-    return exporter.parse()
+    data = exporter.parse()
+    return _with_numerals(data, score, numerals) if numerals else data
 
 
-def mxl_bytes(score: Score) -> bytes:
+def mxl_bytes(score: Score, numerals: Sequence[AnalysedChord] = ()) -> bytes:
     """The score as compressed MusicXML (.mxl): a zip with the container file pointing at the score."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         # The mimetype entry comes first and uncompressed, as the MusicXML spec asks.
         archive.writestr("mimetype", "application/vnd.recordare.musicxml", compress_type=zipfile.ZIP_STORED)
         archive.writestr("META-INF/container.xml", _CONTAINER, compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("score.musicxml", musicxml_bytes(score), compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("score.musicxml", musicxml_bytes(score, numerals), compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -314,8 +320,107 @@ _CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def write_musicxml(score: Score, path: str | Path) -> None:
-    """Save ``score`` as MusicXML, compressed when the name ends in .mxl (atomically)."""
+def write_musicxml(score: Score, path: str | Path, numerals: Sequence[AnalysedChord] = ()) -> None:
+    """Save ``score`` as MusicXML, compressed when the name ends in .mxl (atomically), with ``numerals``
+    (a harmony analysis's chords) as Roman numerals under the bass."""
     path = Path(path)
-    data = mxl_bytes(score) if path.suffix.lower() == ".mxl" else musicxml_bytes(score)
+    data = mxl_bytes(score, numerals) if path.suffix.lower() == ".mxl" else musicxml_bytes(score, numerals)
     atomic_write_bytes(path, data)
+
+
+# ---- Roman numerals: MusicXML 4.0 <harmony> with <numeral> ------------------------------------------------
+_XML_KINDS = {"M": "major", "m": "minor", "o": "diminished", "+": "augmented", "7": "dominant",
+              "M7": "major-seventh", "m7": "minor-seventh", "ø7": "half-diminished", "o7": "diminished-seventh"}
+#: Semitones above the tonic → (scale degree, alteration), per mode.
+_DEGREES = {"major": {0: (1, 0), 1: (2, -1), 2: (2, 0), 3: (3, -1), 4: (3, 0), 5: (4, 0), 6: (4, 1), 7: (5, 0),
+                      8: (6, -1), 9: (6, 0), 10: (7, -1), 11: (7, 0)},
+            "minor": {0: (1, 0), 1: (2, -1), 2: (2, 0), 3: (3, 0), 4: (3, 1), 5: (4, 0), 6: (4, 1), 7: (5, 0),
+                      8: (6, 0), 9: (6, 1), 10: (7, 0), 11: (7, 1)}}
+
+
+def _harmony_element(numeral: AnalysedChord, key_changed: bool, offset: int) -> ElementTree.Element:
+    harmony = ElementTree.Element("harmony", {"print-frame": "no"})
+    element = ElementTree.SubElement(harmony, "numeral")
+    degree, alter = _DEGREES[numeral.key.mode][(numeral.root - numeral.key.tonic) % 12]
+    ElementTree.SubElement(element, "numeral-root", {"text": numeral.figure}).text = str(degree)
+    if alter:
+        ElementTree.SubElement(element, "numeral-alter", {"location": "left"}).text = str(alter)
+    key_element = ElementTree.SubElement(element, "numeral-key", {} if key_changed else {"print-object": "no"})
+    ElementTree.SubElement(key_element, "numeral-fifths").text = str(numeral.key.fifths)
+    ElementTree.SubElement(key_element, "numeral-mode").text = numeral.key.mode
+    ElementTree.SubElement(harmony, "kind", {"text": ""}).text = _XML_KINDS.get(numeral.kind, "other")
+    if numeral.inversion:
+        ElementTree.SubElement(harmony, "inversion").text = str(numeral.inversion)
+    if offset:
+        ElementTree.SubElement(harmony, "offset").text = str(offset)
+    return harmony
+
+
+def _with_numerals(data: bytes, score: Score, numerals: Sequence[AnalysedChord]) -> bytes:
+    """The exported document with a <harmony> before the bass note sounding at each numeral's onset."""
+    head, start, body = data.partition(b"<score-partwise")
+    root = ElementTree.fromstring(start + body)
+    bass = root.findall("part")[-1]
+    divisions = int(bass.find("measure/attributes/divisions").text)
+    spb = score.steps_per_bar
+    by_bar: dict[int, list] = {}
+    for n in numerals:
+        by_bar.setdefault(score.bar_of(n.step), []).append(n)
+    key = None
+    for bar, measure in enumerate(bass.findall("measure")):
+        music_start = bar * spb + (spb - score.pickup if bar == 0 and score.pickup else 0)
+        notes, position = [], 0
+        for element in list(measure):
+            if element.tag == "note" and element.find("chord") is None and element.find("grace") is None:
+                length = int(element.find("duration").text)
+                notes.append((position, position + length, element))
+                position += length
+        for n in by_bar.get(bar, []):
+            at = (n.step - music_start) * divisions // STEPS_PER_QUARTER
+            sounding = next(((a, e) for a, b, e in notes if a <= at < b), None)
+            if sounding is None:
+                continue
+            a, element = sounding
+            index = list(measure).index(element)
+            measure.insert(index, _harmony_element(n, n.key != key, at - a))
+            key = n.key
+    return head + ElementTree.tostring(root, encoding="utf-8", xml_declaration=False)
+
+
+def _numerals_in(document: bytes, shift: int) -> list[PlannedChord]:
+    """The <harmony><numeral> elements of a MusicXML document as (step, key, figure), in time order."""
+    root = ElementTree.fromstring(document)
+    found: list[PlannedChord] = []
+    for part in root.iter("part"):
+        divisions, fifths, mode, measure_start = 1, 0, "major", Fraction(0)
+        for measure in part.iter("measure"):
+            position = longest = Fraction(0)
+            for element in measure:
+                if element.tag == "attributes":
+                    divisions = int(element.findtext("divisions") or divisions)
+                    if element.find("key") is not None:
+                        fifths = int(element.findtext("key/fifths") or 0)
+                        mode = "minor" if (element.findtext("key/mode") or "") == "minor" else "major"
+                elif element.tag == "note" and element.find("chord") is None:
+                    position += Fraction(int(element.findtext("duration") or 0), divisions)
+                elif element.tag == "backup":
+                    position -= Fraction(int(element.findtext("duration") or 0), divisions)
+                elif element.tag == "forward":
+                    position += Fraction(int(element.findtext("duration") or 0), divisions)
+                elif element.tag == "harmony" and element.find("numeral") is not None:
+                    root_element = element.find("numeral/numeral-root")
+                    figure = (root_element.get("text") or "").strip() if root_element is not None else ""
+                    offset = Fraction(int(element.findtext("offset") or 0), divisions)
+                    numeral_fifths = element.findtext("numeral/numeral-key/numeral-fifths")
+                    numeral_mode = element.findtext("numeral/numeral-key/numeral-mode") or mode
+                    try:
+                        chord_key = Key(int(numeral_fifths) if numeral_fifths is not None else fifths,
+                                        "major" if numeral_mode == "major" else "minor")
+                    except (ValueError, ScoreError):
+                        continue
+                    step = to_step(measure_start + position + offset) + shift
+                    if figure:
+                        found.append(PlannedChord(step, chord_key, figure))
+                longest = max(longest, position)
+            measure_start += longest
+    return sorted(found, key=lambda n: n.step)

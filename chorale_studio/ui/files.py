@@ -157,8 +157,9 @@ class DocumentFiles(QObject):
         path = self._export_path(path, "Export MusicXML", ".musicxml", "MusicXML (*.musicxml *.xml *.mxl)")
         if path is None:
             return False
+        from ..analysis.harmony import harmony
         from ..io.musicxml import write_musicxml
-        return self._write(lambda: write_musicxml(self.doc.score, path), path)
+        return self._write(lambda: write_musicxml(self.doc.score, path, harmony(self.doc.score).chords), path)
 
     def _write(self, work, path: Path) -> bool:
         try:
