@@ -17,6 +17,7 @@ from typing import Mapping
 
 from ..errors import ChoraleError
 from ..score import Cell, Score, Voice
+from ..analysis.harmony import harmony
 from .mei import Layout, mei_document
 from .written import parse_note_id, written_start
 
@@ -43,6 +44,7 @@ class EngraveOptions:
     page_height: int | None = None
     scale: int = SCREEN_SCALE
     title: bool = False
+    numerals: bool = False     # the harmony's Roman numerals under the bass staff
 
     @classmethod
     def a4(cls, layout: Layout = Layout.CLOSED) -> "EngraveOptions":
@@ -144,7 +146,7 @@ class Engraver:
     def engrave(self, score: Score, options: EngraveOptions = EngraveOptions(),
                 colors: Mapping[Cell, str] | None = None) -> Engraving:
         """Lay out and draw ``score``; the notes of the cells in ``colors`` in their colour."""
-        return self.engrave_mei(mei_document(score, options.layout, colors), options, score.steps_per_bar)
+        return self.engrave_mei(document(score, options, colors), options, score.steps_per_bar)
 
     def engrave_mei(self, mei: str, options: EngraveOptions, steps_per_bar: int) -> Engraving:
         tk = self._toolkit
@@ -162,6 +164,12 @@ class Engraver:
             raise EngraveError("verovio could not read the piece: " + (tk.getLog() or "no reason given").strip())
         pages = tuple(flatten_svg(tk.renderToSVG(p)) for p in range(1, tk.getPageCount() + 1))
         return _measure(pages, steps_per_bar)
+
+
+def document(score: Score, options: EngraveOptions, colors: Mapping[Cell, str] | None = None) -> str:
+    """The MEI verovio engraves for ``score`` with ``options`` (the harmony analysed where they ask for it)."""
+    numerals = harmony(score).chords if options.numerals else ()
+    return mei_document(score, options.layout, colors, numerals)
 
 
 def resource_dir() -> str:

@@ -11,7 +11,7 @@ tenth of a second for eight bars — too slow to re-engrave on every edit.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 from xml.sax.saxutils import escape
 
 from ..score import Cell, Score, Voice
@@ -45,13 +45,16 @@ def staff_of(voice: Voice, layout: Layout) -> int:
     return next(i for i, (voices, _) in enumerate(STAVES[layout], 1) if voice in voices)
 
 
-def mei_document(score: Score, layout: Layout = Layout.CLOSED, colors: Mapping[Cell, str] | None = None) -> str:
-    """``score`` as MEI; the notes of the cells in ``colors`` are drawn in their colour (#rrggbb)."""
+def mei_document(score: Score, layout: Layout = Layout.CLOSED, colors: Mapping[Cell, str] | None = None,
+                 numerals: Sequence = ()) -> str:
+    """``score`` as MEI; the notes of the cells in ``colors`` are drawn in their colour (#rrggbb), and
+    ``numerals`` (a harmony analysis's chords: step, key, figure, cadence) under the bass staff."""
     layout = Layout(layout)
     colors = colors or {}
     written = {(v, bar): write_bar(score, v, bar) for bar in range(score.bars) for v in Voice}
     ties = _ties(score, written)
     fermatas = _fermatas(score, written, layout)
+    harms = _harms(score, numerals, len(STAVES[layout]))
     out = [_HEAD.format(title=escape(score.title or "Chorale")), _score_def(score, layout), "<section>\n"]
     for bar in range(score.bars):
         pickup = bar == 0 and score.pickup
@@ -71,6 +74,7 @@ def mei_document(score: Score, layout: Layout = Layout.CLOSED, colors: Mapping[C
             out.append("</staff>\n")
         out += ties.get(bar, ())
         out += fermatas.get(bar, ())
+        out += harms.get(bar, ())
         out.append("</measure>\n")
     out.append(_TAIL)
     return "".join(out)
@@ -169,4 +173,24 @@ def _fermatas(score: Score, written: Mapping[tuple[Voice, int], list[Written]], 
                 if w is not None and not w.full_bar:
                     place = "below" if layer == 1 else "above"
                     out.setdefault(bar, []).append(f'<fermata startid="#{w.id}" place="{place}"/>')
+    return out
+
+
+def _harms(score: Score, numerals: Sequence, staff: int) -> dict[int, list[str]]:
+    """``<harm>`` under the bass staff per bar: each chord's figure at its beat, the key where it changes
+    ('D: V7'), a cadence after its chord ('I PAC')."""
+    out: dict[int, list[str]] = {}
+    per_beat, spb = score.meter.steps_per_beat, score.steps_per_bar
+    key = None
+    for i, n in enumerate(numerals):
+        bar = score.bar_of(n.step)
+        start = bar * spb + (spb - score.pickup if bar == 0 and score.pickup else 0)
+        tstamp = format(1 + (n.step - start) / per_beat, "g")
+        tonic = n.key.name.split()[0]
+        text = (f"{tonic if n.key.mode == 'major' else tonic.lower()}: " if n.key != key else "") + n.figure
+        key = n.key
+        if n.cadence:
+            text += f" {n.cadence}"
+        out.setdefault(bar, []).append(f'<harm xml:id="h-{i}" staff="{staff}" tstamp="{tstamp}" '
+                                       f'place="below">{escape(text)}</harm>')
     return out

@@ -16,8 +16,7 @@ import sys
 from typing import Mapping
 
 from ..score import Cell, Score
-from .engrave import EngraveError, EngraveOptions, Engraver, Engraving
-from .mei import mei_document
+from .engrave import EngraveError, EngraveOptions, Engraver, Engraving, document
 
 
 def separate_process_possible() -> bool:
@@ -36,7 +35,7 @@ class EngraverProcess:
 
     def engrave(self, score: Score, options: EngraveOptions = EngraveOptions(),
                 colors: Mapping[Cell, str] | None = None) -> Engraving:
-        mei = mei_document(score, options.layout, colors)
+        mei = document(score, options, colors)
         try:
             self._conn.send((mei, options, score.steps_per_bar))
             answer = self._conn.recv()

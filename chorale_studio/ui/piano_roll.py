@@ -15,6 +15,7 @@ from . import theme
 from .document import SelectedNote
 from .editor import ScoreEditor
 from .roll.canvas import NoteCanvas
+from .roll.harmony_lane import HarmonyLane
 from .roll.margins import Corner, Keyboard, LockLane, TimeRuler
 from .roll.view import HIGHEST_PITCH, LOWEST_PITCH, SNAP_CHOICES, RollView
 
@@ -43,6 +44,7 @@ class PianoRoll(QWidget):
         self.ruler = TimeRuler(doc, self.view)
         self.lock_lane = LockLane(editor, self.view)
         self.keyboard = Keyboard(doc, self.view, self.canvas)
+        self.harmony_lane = HarmonyLane(editor, self.view)
         self.hbar = QScrollBar(Qt.Horizontal)
         self.vbar = QScrollBar(Qt.Vertical)
         grid = QGridLayout(self)
@@ -55,7 +57,9 @@ class PianoRoll(QWidget):
         grid.addWidget(self.keyboard, 2, 0)
         grid.addWidget(self.canvas, 2, 1)
         grid.addWidget(self.vbar, 2, 2)
-        grid.addWidget(self.hbar, 3, 1)
+        grid.addWidget(Corner("HARMONY", theme.LOCK_LANE_BG), 3, 0)
+        grid.addWidget(self.harmony_lane, 3, 1)
+        grid.addWidget(self.hbar, 4, 1)
         self.hbar.valueChanged.connect(self._scrolled_x)
         self.vbar.valueChanged.connect(self._scrolled_y)
         self.view.changed.connect(self._repaint_all)
@@ -118,12 +122,15 @@ class PianoRoll(QWidget):
         self.view.ghost_solid = solid
         self._update_scrollbars()
         self.canvas.update()
+        if solid or not cells:   # a candidate to judge, or none any more: name its chords
+            self.harmony_lane.refresh()
 
     def set_preview_piece(self, piece) -> None:
         """Draw ``piece``'s grid, bar numbers and locks instead of the document's (None: the document's again):
         a new chorale in its own key and meter, or the piece with the bars a continuation is writing."""
         self.view.piece = piece
         self._update_scrollbars()
+        self.harmony_lane.refresh()
         self._repaint_all()
 
     def reveal_bars(self, first: int, end: int) -> None:
@@ -205,7 +212,7 @@ class PianoRoll(QWidget):
         self._target_changed()
 
     def _repaint_all(self) -> None:
-        for w in (self.ruler, self.lock_lane, self.keyboard, self.canvas):
+        for w in (self.ruler, self.lock_lane, self.keyboard, self.canvas, self.harmony_lane):
             w.update()
 
     def _scrolled_x(self, value: int) -> None:

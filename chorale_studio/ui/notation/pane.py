@@ -169,7 +169,7 @@ class ScorePane(QWidget):
                 cells = frozenset()   # half-streamed notes that do not fit yet: show the score
         self._width = self.scroll.viewport().width()
         options = EngraveOptions(layout=self.layout_kind, width=max(200, self._width - MARGIN),
-                                 scale=int(self.size_box.currentData()))
+                                 scale=int(self.size_box.currentData()), numerals=True)
         colors = {cell: theme.NOTATION_CANDIDATE for cell in cells}
         self.runner.request(EngraveJob(score, options, colors, self.devicePixelRatioF()))
 
