@@ -156,3 +156,9 @@ def test_onsets_per_quarter_and_counts_add_up_over_passages():
     assert f["fermata_triads"] == 1.0 and f["final_tonic"] == 0.0, "the last chord is C–D–C–C"
     assert both.notes == 14 and both.eighth_steps == 4
     assert phrasing(score).figures()["final_tonic"] is None, "a passage that does not end the piece"
+
+
+def test_a_fermata_marked_again_on_a_lower_voice_under_the_same_soprano_note_is_one_phrase_end():
+    #  the bass moves from C to E under the soprano's fermata C, and the file marks both
+    score = chorale({S: [(72, 16)], A: [(67, 16)], T: [(64, 16)], B: [(48, 8), (52, 8)]}, fermatas={0, 8})
+    assert fermata_chords(score) == (1, 1)

@@ -12,7 +12,7 @@ Definitions (a *passage* is the steps [start, end); *voices* are the voices a ge
 - *fermata chord*: the chords the four voices sound while the soprano holds the note that carries a
   fermata (Bach often resolves a 4–3 under it).  A fermata counts when one of them is a complete
   major or minor triad (root, third and fifth all sounding, any doubled, no other pitch class) with
-  the bass on the root.  Out of: the fermatas in the passage.
+  the bass on the root.  Out of: the fermatas in the passage, one per soprano note.
 - *final chord*: the pitches sounding on the passage's last sounding step.  It counts when its bass
   is the tonic of ``score.key``, it holds the tonic's major or minor third (a Picardy third counts)
   and nothing but tonic, third and fifth (the fifth may be left out, as Bach often does).  Out of: 1.
@@ -80,8 +80,17 @@ def is_root_position_triad(chord: Iterable[int | None]) -> bool:
 
 # ---- phrase ends --------------------------------------------------------------------------
 def fermata_steps(score: Score, start: int | None = None, end: int | None = None) -> list[int]:
+    """The phrase ends in the passage: its fermata steps, one per soprano note (a file may mark the fermata
+    again on a lower voice's note that starts later under the same soprano note)."""
     start, end = _span(score, start, end)
-    return sorted(f for f in score.fermatas if start <= f < end)
+    out, seen = [], set()
+    for f in sorted(score.fermatas):
+        held = score.note_at(Voice.SOPRANO, f)
+        phrase_end = f if held is None else held.start
+        if start <= f < end and phrase_end not in seen:
+            seen.add(phrase_end)
+            out.append(f)
+    return out
 
 
 def chords_under_fermata(score: Score, step: int) -> list[tuple[int | None, ...]]:
@@ -96,7 +105,7 @@ def chords_under_fermata(score: Score, step: int) -> list[tuple[int | None, ...]
 def fermata_chords(score: Score, steps: Iterable[int] | None = None) -> Count:
     """(fermatas under which a complete root-position triad sounds, fermatas); ``steps`` default to
     ``score.fermatas``."""
-    steps = sorted(score.fermatas if steps is None else steps)
+    steps = fermata_steps(score) if steps is None else sorted(steps)
     return sum(any(map(is_root_position_triad, chords_under_fermata(score, s))) for s in steps), len(steps)
 
 
