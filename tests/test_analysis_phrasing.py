@@ -162,3 +162,31 @@ def test_a_fermata_marked_again_on_a_lower_voice_under_the_same_soprano_note_is_
     #  the bass moves from C to E under the soprano's fermata C, and the file marks both
     score = chorale({S: [(72, 16)], A: [(67, 16)], T: [(64, 16)], B: [(48, 8), (52, 8)]}, fermatas={0, 8})
     assert fermata_chords(score) == (1, 1)
+
+
+# ---- spelling in the chord ----------------------------------------------------------------
+def test_a_chromatic_note_is_named_by_its_chord_so_a_minor_fourth_is_no_cross_relation():
+    #  B♭ major: E♭–G♭–B♭ with F in the tenor.  The key alone would call the alto's G♭ an F♯ (against F: a clash).
+    score = chorale({S: [(70, 16)], A: [(66, 16)], T: [(65, 16)], B: [(51, 16)]}, key=Key.parse("Bb major"))
+    assert cross_relations(score) == (0, 1)
+    #  … while in D–F♯–A after the alto's F, F♯ in the bass is one
+    score = chorale({S: [(74, 4), (74, 4)], A: [(65, 4), (69, 4)], T: [(58, 4), (62, 4)], B: [(46, 4), (54, 4)]},
+                    key=Key.parse("Bb major"))
+    assert cross_relations(score) == (1, 2)
+
+
+def test_c_to_e_flat_over_an_f_seventh_chord_is_a_minor_third_not_an_augmented_second():
+    #  C major: the key alone would call E♭ a D♯
+    score = chorale({S: [(72, 8), (72, 8)], A: [(69, 8), (69, 8)], T: [(60, 8), (63, 8)], B: [(53, 8), (53, 8)]})
+    assert augmented_seconds(score, T) == (0, 2)
+    #  E minor: C–D♯ under B–D♯–F♯–A is one
+    score = chorale({S: [(71, 8), (71, 8)], A: [(66, 8), (66, 8)], T: [(60, 8), (63, 8)], B: [(47, 8), (45, 8)]},
+                    key=Key.parse("E minor"))
+    assert augmented_seconds(score, T) == (1, 2)
+
+
+def test_a_chromatic_neighbour_keeps_its_key_name_rather_than_share_a_letter_with_the_note_it_decorates():
+    #  G minor: the alto's B natural as a lower neighbour of C, over A♭–C–E♭: not C♭ against the tenor's C
+    score = chorale({S: [(75, 16)], A: [(60, 2), (59, 2), (60, 12)], T: [(60, 16)], B: [(56, 16)]},
+                    key=Key.parse("G minor"))
+    assert cross_relations(score) == (0, 3)

@@ -24,9 +24,13 @@ Definitions (a *passage* is the steps [start, end); *voices* are the voices a ge
 - *tritone leap*: adjacent notes exactly 6 semitones apart (compound tritones are not counted).
 - *leap of a seventh or more*: adjacent notes 10 semitones apart or more, octaves included (the
   number of octave leaps is kept too, so one can see how many of them are octaves).
-- *augmented second*: adjacent notes 3 semitones apart whose letters, as the project spells them in
-  ``score.key`` (``notation.spelling``), are neighbours: F–G♯ in A minor.  The spelling is by key,
-  not by chord, so a chromatic note outside the key's usual alterations may be misspelled.
+- *spelling*: a note is named as the project spells it in ``score.key`` (``notation.spelling``), except
+  a note outside the key's scale, which takes its other name (one sharp or flat) when that makes fewer
+  augmented or diminished intervals with the notes sounding with it (tritones aside): G♭, not F♯, in
+  E♭–G♭–B♭ in B♭ major; F♯ in D–F♯–A.  Where the chord does not decide, or the other name would share
+  its letter with another note of the chord (B–C against C♭–C), the key's name stands.
+- *augmented second*: adjacent notes 3 semitones apart whose letters, each spelled in the chord it
+  starts in, are neighbours: F–G♯ in A minor.
   The three leap measures are out of the notes starting in the passage.
 - *suspension*: a note of the soprano, alto or tenor that began before a beat and still sounds on
   it, stands a 2nd, 4th, 7th or 9th above the sounding bass there (1, 2, 5, 10 or 11 semitones
@@ -34,7 +38,7 @@ Definitions (a *passage* is the steps [start, end); *voices* are the voices a ge
   down to the next note, while the bass keeps its pitch (or rests) from the beat up to that
   resolution.  Each suspended note counts once.  Out of: the beats starting in the passage.
 - *cross relation*: a sonority (``sonority.py``) that brings one voice's note and, in another
-  voice, the same letter with another accidental (B and B♭, spelled in ``score.key``): at the same
+  voice, the same letter with another accidental (B and B♭, spelled in their chords): at the same
   time, with at least one of the two notes starting there; or one in the sonority before and the
   other starting here, unless some voice sings that chromatic step itself (B → B♭ in one line).
   Out of: the sonority changes in the passage.
@@ -185,16 +189,66 @@ def wide_leaps(score: Score, voice: Voice, start: int | None = None, end: int | 
     return len(find_leaps(score, voice, s, e, least=10)), len(_starting(score, voice, s, e))
 
 
-def _letter_index(pitch: int, score: Score) -> int:
-    return "CDEFGAB".index(spell(pitch, score.key).letter)
+_LETTERS = "CDEFGAB"
+_LETTER_PITCH_CLASS = (0, 2, 4, 5, 7, 9, 11)
+#: Semitones (mod 12) of the perfect, major and minor intervals per letter distance (mod 7); tritones are
+#: left alone, since both names of a note a tritone from another are common (B–F, F–B).
+_PLAIN = {0: {0}, 1: {1, 2}, 2: {3, 4}, 3: {5, 6}, 4: {6, 7}, 5: {8, 9}, 6: {10, 11}}
+
+Name = tuple[int, int]   # (letter index, 0 = C … 6 = B; alteration)
+
+
+def _names(pitch: int) -> list[Name]:
+    """Every name of ``pitch`` with at most one sharp or flat."""
+    out = []
+    for letter, pc in enumerate(_LETTER_PITCH_CLASS):
+        alter = (pitch - pc + 6) % 12 - 6
+        if abs(alter) <= 1:
+            out.append((letter, alter))
+    return out
+
+
+def _odd_intervals(pitch: int, name: Name, others: list[tuple[int, Name]]) -> int:
+    """How many augmented or diminished intervals ``pitch`` called ``name`` makes with ``others``."""
+    odd = 0
+    for q, other in others:
+        (lo, lo_name), (hi, hi_name) = sorted(((pitch, name), (q, other)))
+        if (hi - lo) % 12 not in _PLAIN[(hi_name[0] - lo_name[0]) % 7]:
+            odd += 1
+    return odd
+
+
+def spelled_chord(chord: Iterable[int | None], key) -> list[Name | None]:
+    """The names of a chord's pitches (see *spelling* above)."""
+    pitches = list(chord)
+    by_key: list[Name | None] = []
+    for p in pitches:
+        s = None if p is None else spell(p, key)
+        by_key.append(None if s is None else (_LETTERS.index(s.letter), s.alter))
+    out = list(by_key)
+    for i, p in enumerate(pitches):
+        if p is None or p % 12 in key.scale:
+            continue
+        others = [(q, by_key[j]) for j, q in enumerate(pitches) if j != i and q is not None and q % 12 != p % 12]
+        taken = {name[0] for _, name in others}   # a name on another note's letter would make a clash of its own
+        best = _odd_intervals(p, by_key[i], others)
+        for other in _names(p):
+            if other[0] not in taken and _odd_intervals(p, other, others) < best:
+                best, out[i] = _odd_intervals(p, other, others), other
+    return out
+
+
+def _name_at(score: Score, voice: Voice, step: int) -> Name | None:
+    """The name of what ``voice`` sings at ``step``, in the chord sounding there."""
+    return spelled_chord(chord_at(score, step), score.key)[voice]
 
 
 def find_augmented_seconds(score: Score, voice: Voice, start: int | None = None, end: int | None = None
                            ) -> list[tuple[Note, Note]]:
-    """Adjacent notes 3 semitones apart spelled on neighbouring letters in ``score.key``."""
+    """Adjacent notes 3 semitones apart spelled on neighbouring letters, each in the chord it starts in."""
     out = []
     for a, b in find_leaps(score, voice, start, end, least=3, most=3):
-        if (_letter_index(b.pitch, score) - _letter_index(a.pitch, score)) % 7 in (1, 6):
+        if (_name_at(score, voice, b.start)[0] - _name_at(score, voice, a.start)[0]) % 7 in (1, 6):
             out.append((a, b))
     return out
 
@@ -272,32 +326,26 @@ def find_cross_relations(score: Score, start: int | None = None, end: int | None
     chain = sonorities(score) if chain is None else chain
     chosen = set(Voice) if voices is None else set(voices)
 
-    def name(p: int | None) -> tuple[str, int] | None:
-        if p is None:
-            return None
-        s = spell(p, score.key)
-        return s.letter, s.alter
-
-    def clash(p: int | None, q: int | None) -> bool:
-        a, b = name(p), name(q)
+    def clash(a: Name | None, b: Name | None) -> bool:
         return a is not None and b is not None and a[0] == b[0] and a[1] != b[1]
 
+    pairs = [(u, w) for u in Voice for w in Voice if u != w and (u in chosen or w in chosen)]
     out = []
     for i, now in enumerate(chain):
         if not start <= now.step < end:
             continue
-        before = chain[i - 1] if i else None
+        names = spelled_chord(now.pitches, score.key)
         new = {v for v in Voice if now.pitch(v) is not None and _starts_at(score, v, now.step)}
-        pairs = [(u, w) for u in Voice for w in Voice if u != w and (u in chosen or w in chosen)]
         found = next((CrossRelation(now.step, (u, w), (now.pitch(u), now.pitch(w)), True) for u, w in pairs
-                      if u < w and (u in new or w in new) and clash(now.pitch(u), now.pitch(w))), None)
-        if found is None and before is not None:
+                      if u < w and (u in new or w in new) and clash(names[u], names[w])), None)
+        if found is None and i > 0:
+            before = chain[i - 1]
+            names_before = spelled_chord(before.pitches, score.key)
             for u, w in pairs:
-                p, q = before.pitch(u), now.pitch(w)
-                if w in new and clash(p, q) and not any(
-                        name(before.pitch(v)) == name(p) and name(now.pitch(v)) == name(q) for v in Voice):
-                    found = CrossRelation(now.step, (u, w), (p, q), False)   # no voice sings p → q itself
-                    break
+                if w in new and clash(names_before[u], names[w]) and not any(
+                        names_before[v] == names_before[u] and names[v] == names[w] for v in Voice):
+                    found = CrossRelation(now.step, (u, w), (before.pitch(u), now.pitch(w)), False)
+                    break   # (when some voice sings that chromatic step itself, it is a line, not a relation)
         if found is not None:
             out.append(found)
     return out
