@@ -156,7 +156,7 @@ def run(model: ChoraleModel, pieces, modes, sampling: Sampling, log=print, long_
                 endings[0] += final_tonic(best)[0]
                 endings[1] += 1
         if not seconds:
-            log(f"{mode:<11} no pieces to run on")
+            log(f"{mode:<14} no pieces to run on")
             continue
         g, r = gen.figures(), ref.figures()
         g["phrasing"], r["phrasing"] = gen_lines.figures(), ref_lines.figures()
@@ -215,7 +215,7 @@ def meets_22(mode: str, row: dict) -> dict:
     return out
 
 
-HEAD = (f"{'mode':<11} {'unison':>13} {'complete':>11} {'crossing':>13} {'chord dist':>13} "
+HEAD = (f"{'mode':<14} {'unison':>13} {'complete':>11} {'crossing':>13} {'chord dist':>13} "
         f"{'pitch offset S/A/T/B':>22} {'par/100':>7} {'onsets/beat':>11} {'rests':>6} {'p50 s':>6}  fails")
 
 
@@ -224,7 +224,7 @@ def _line(mode: str, row: dict) -> str:
     offs = "/".join("—" if d is None else f"{d:+.1f}" for d in row["pitch_offset"].values())
     onsets = sum(g["onsets_per_beat"].values()) / 4
     fails = ", ".join(k for k, ok in row["meets"].items() if not ok) or "none"
-    return (f"{mode:<11} {g['unison']:>6.1%} ({r['unison']:>4.1%}) {g['complete_chords']:>5.2f} ({r['complete_chords']:.2f}) "
+    return (f"{mode:<14} {g['unison']:>6.1%} ({r['unison']:>4.1%}) {g['complete_chords']:>5.2f} ({r['complete_chords']:.2f}) "
             f"{g['crossing']:>6.1%} ({r['crossing']:>4.1%}) {row['chord_distance']:>5.3f} ({_num(row['chord_distance_same_bars'])}) {offs:>22} "
             f"{g['parallels_per_100_changes']:>7.2f} {onsets:>11.2f} {g['rests']:>6.1%} {row['seconds_p50']:>6.2f}  {fails}")
 
