@@ -107,6 +107,22 @@ def test_musescore_3_engraves_the_exported_score(tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
 
 
+@pytest.mark.skipif(shutil.which("musescore3") is None or shutil.which("xvfb-run") is None,
+                    reason="musescore3 (and xvfb-run) not installed")
+def test_musescore_3_reads_a_pickup_piece_back_note_for_note_with_its_short_last_bar(tmp_path):
+    path = tmp_path / "bwv66.6.musicxml"
+    write_musicxml(read_musicxml(corpus.getWork("bach/bwv66.6")).score, path)
+    again = tmp_path / "from-musescore.musicxml"
+    run = subprocess.run(["xvfb-run", "-a", "musescore3", "-o", str(again), str(path)],
+                         capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    ours, theirs = converter.parse(path), converter.parse(again)
+    assert _voices_as_music21_reads_them(theirs) == _voices_as_music21_reads_them(ours)
+    for part in theirs.parts:
+        bars = [m.duration.quarterLength for m in part.getElementsByClass(stream.Measure)]
+        assert bars[0] == 1 and bars[-1] == 3   # the pickup, and the short bar that balances it
+
+
 def test_a_compressed_mxl_round_trips(tmp_path):
     score = _chorale_with_pickup()
     path = tmp_path / "pickup.mxl"
