@@ -3,8 +3,11 @@ letters enter notes at the cursor, number keys pick the length, arrows correct t
 is one undo step; with the mode off, the keys are the window's again.  Real key events through pytest-qt."""
 from __future__ import annotations
 
+import threading
+
+import mido
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from chorale_studio.score import Key, Note, Score, Voice
 from windows import open_window, private_settings  # noqa: F401  (fixture)
@@ -88,3 +91,60 @@ def test_note_input_is_in_the_guide_the_shortcuts_window_and_the_edit_menu(windo
     assert "Note Input" in shortcuts.texts()
     assert "note input" in window.help.show_guide().text.toPlainText().lower()
     assert window.registry["note_input"] in window.menuBar().actions()[1].menu().actions()
+
+
+# ---- a MIDI keyboard ----------------------------------------------------------------------------
+
+def _play(window, messages) -> None:
+    """Feed real mido messages to the port callback from another thread, as python-rtmidi calls it."""
+    feeder = threading.Thread(target=lambda: [window.midi_keyboard.receive(m) for m in messages])
+    feeder.start()
+    feeder.join()
+    QCoreApplication.processEvents()   # the queued messages reach the GUI thread
+
+
+def _key(pitch: int) -> list[mido.Message]:
+    return [mido.Message("note_on", note=pitch, velocity=70), mido.Message("note_off", note=pitch, velocity=0)]
+
+
+def test_a_melody_played_on_a_midi_keyboard_enters_the_notes_at_the_cursor_one_undo_step_each(window, qtbot):
+    keys(qtbot, window, "n 5")
+    melody = [64, 62, 60, 62, 64, 64, 64]   # bars 1–2: E D C D | E E E (a half note)
+    _play(window, [m for p in melody[:6] for m in _key(p)])
+    keys(qtbot, window, "6")
+    _play(window, _key(64))
+    keys(qtbot, window, "5")
+    # bars 3–4: a rest, then D D E, and a chord of G, E, C struck together from the alto down
+    keys(qtbot, window, "0")
+    _play(window, [m for p in (62, 62, 64) for m in _key(p)])
+    window.doc.set_active_voice(Voice.ALTO)
+    _play(window, [mido.Message("note_on", note=p, velocity=70) for p in (60, 67, 64)] +
+          [mido.Message("note_off", note=p) for p in (67, 60, 64)])
+    qtbot.waitUntil(lambda: len(window.doc.score.notes(Voice.BASS)) == 1, timeout=5000)
+    score = window.doc.score
+    assert score.notes(Voice.SOPRANO) == (
+        Note(0, 4, 64), Note(4, 4, 62), Note(8, 4, 60), Note(12, 4, 62), Note(16, 4, 64), Note(20, 4, 64),
+        Note(24, 8, 64), Note(36, 4, 62), Note(40, 4, 62), Note(44, 4, 64))
+    assert [score.notes(v) for v in (Voice.ALTO, Voice.TENOR, Voice.BASS)] == [
+        (Note(48, 4, 67),), (Note(48, 4, 64),), (Note(48, 4, 60),)]
+    assert window.doc.undo_stack.count() == 11   # ten notes and one chord
+
+
+def test_keys_played_with_note_input_off_enter_nothing_and_say_how(window, qtbot):
+    _play(window, _key(60))
+    qtbot.waitUntil(lambda: "note input" in window.statusBar().currentMessage().lower(), timeout=5000)
+    assert window.doc.score.note_count() == 0
+
+
+def test_without_a_midi_system_the_menu_says_so_and_the_app_runs_on(window):
+    from chorale_studio.io.midi_input import input_ports
+
+    ports = input_ports()
+    window.midi_keyboard.fill_menu()
+    entries = [a.text() for a in window.midi_keyboard.menu.actions()]
+    if ports.problem:   # these test machines have no ALSA sequencer
+        assert entries == [ports.problem[0].upper() + ports.problem[1:]]
+        assert entries[0].startswith("No MIDI system on this computer")
+    else:
+        assert entries[0] == "None" and entries[1:len(ports.names) + 1] == list(ports.names)
+    assert window.registry["midi_input"] in window.menuBar().actions()[1].menu().actions()

@@ -24,6 +24,7 @@ from .context_menus import BAR_ACTIONS, NOTE_ACTIONS, PLACE_ACTIONS, ContextMenu
 from .generation_dialogs import bars_text, cells_text
 from .help import HelpWindows
 from .notation.pane import ScorePane
+from .midi_keyboard import MidiKeyboard
 from .note_input import NoteInput
 from .notifier import Notifier
 from .piece_dialogs import TRANSPOSE, TransposeDialog, ask_key_change
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self._add_actions()
         self.note_input = NoteInput(self.editor, self.registry, self, lambda: self.roll.playhead)
+        self.midi_keyboard = MidiKeyboard(self.note_input, self.registry, self.notifier, self)
         self.transport = TransportBar(self.editor, self.roll, self.registry, self.notifier, audio, self)
         self.addToolBar(self.transport.toolbar)
         t = self.transport
@@ -412,6 +414,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         self.transport.close()
+        self.midi_keyboard.close()
         self.files.wait_for_jobs()
         self.generation.shutdown()
         self.score_pane.shutdown()
