@@ -194,7 +194,9 @@ class NoteInput(QObject):
     def _changed(self, note: str = "") -> None:
         self.cursorChanged.emit((self.cursor, self.voice, self.length))
         bar, in_bar = divmod(self.cursor, self.doc.score.steps_per_bar)
-        where = f"{self.voice.label}, bar {bar + 1} + {in_bar}/16, {LENGTH_NAMES.get(self.length, self.length)}"
+        beat, past = divmod(in_bar, self.doc.score.meter.steps_per_beat)
+        at = f"bar {bar + 1}, beat {beat + 1}" + (f" + {past}/16" if past else "")
+        where = f"Note input · {self.voice.label} · {at} · {LENGTH_NAMES.get(self.length, self.length)}"
         self.message.emit(f"{where} — {note}" if note else where)
 
     # ---- keys ----------------------------------------------------------------------------------------
