@@ -244,3 +244,17 @@ def test_analyze_and_engrave_take_the_same_parts_option(tmp_path, capsys):
     assert (tmp_path / "bwv1.6.svg").read_text().count('class="note"') == 344
     assert main(["analyze", work, "--parts", "2,3,4"]) == 2
     assert "--parts takes four different part numbers" in capsys.readouterr().err
+
+
+def test_the_corpora_still_take_only_plain_four_part_chorales_in_4_4_or_3_4():
+    """Training and the corpus baseline read Bach as he wrote it: no voices chosen from many parts, no
+    12/8 read as 3/4 (a model must not learn a compound meter as a simple one)."""
+    from chorale_studio.io.musicxml import score_from_music21
+
+    with pytest.raises(FileFormatError, match="has 5 parts"):
+        score_from_music21(corpus.parse("bach/bwv1.6"), plain=True)
+    m21 = corpus.parse("bach/bwv248.23-2")
+    m21.remove([p for p in m21.parts if p.partName not in ("Soprano", "Alto", "Tenor", "Bass")])
+    with pytest.raises(FileFormatError, match="is in 12/8"):
+        score_from_music21(m21, plain=True)
+    assert score_from_music21(corpus.parse("bach/bwv66.6"), plain=True).score.note_count() == 163

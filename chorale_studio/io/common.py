@@ -102,10 +102,10 @@ def check_bar_count(end_quarters: Fraction | float, meter: Meter) -> None:
 _READ_AS = {(2, 2): (Meter(4, 4), 1), (6, 8): (Meter(3, 4), 1), (12, 8): (Meter(3, 4), 2), (6, 4): (Meter(3, 4), 2)}
 
 
-def chorale_meter(numerator: int, denominator: int, messages: list[str]) -> Meter:
-    """The file's meter as a Score's: 4/4 and 3/4 as they are; 2/2, 6/8, 12/8 and 6/4 as bars of 4/4 or 3/4
-    of the same length (said in ``messages``); any other is refused."""
-    if (numerator, denominator) in _READ_AS:
+def chorale_meter(numerator: int, denominator: int, messages: list[str], *, read_others: bool = True) -> Meter:
+    """The file's meter as a Score's: 4/4 and 3/4 as they are; 2/2, 6/8, 12/8 and 6/4 (when ``read_others``)
+    as bars of 4/4 or 3/4 of the same length (said in ``messages``); any other is refused."""
+    if read_others and (numerator, denominator) in _READ_AS:
         meter, count = _READ_AS[numerator, denominator]
         bars = "a bar" if count == 1 else f"{count} bars"
         messages.append(f"the piece is in {numerator}/{denominator}, which Chorale Studio does not write; each of its "

@@ -105,16 +105,20 @@ def _xml_documents(path: Path) -> list[bytes]:
 
 
 def score_from_music21(m21: stream.Score, *, parts: Sequence[int] | None = None,
-                       choose: Chooser | None = None) -> ImportResult:
+                       choose: Chooser | None = None, plain: bool = False) -> ImportResult:
     """A music21 score → Score, with what was adjusted.
 
     Four parts are S, A, T, B in score order (or as their names say); more parts are chosen by
     name, by ``parts`` (0-based, S, A, T, B order), by ``choose`` or by default (``io.parts``); two
     parts are a closed score, soprano and alto on the upper staff, tenor and bass on the lower.
+    ``plain``: only four parts in 4/4 or 3/4 are read, as they stand (the corpora: no choosing of
+    parts, no meter read as another).
     """
     all_parts = list(m21.parts)
     messages: list[str] = []
     remarks: list[str] = []
+    if plain and len(all_parts) != 4:
+        raise voice_count_error(len(all_parts), "MusicXML", "part")
     if len(all_parts) == 2 and parts is None:
         sounding = [*_staff_voices(all_parts[0], messages), *_staff_voices(all_parts[1], messages)]
         remarks.append("read the two staves as a closed score: soprano and alto above, tenor and bass below")
@@ -125,7 +129,7 @@ def score_from_music21(m21: stream.Score, *, parts: Sequence[int] | None = None,
             remarks.append(choice.remark)
     else:
         raise voice_count_error(len(all_parts), "MusicXML", "part")
-    chorale_meter, written_bar = _meter(m21, messages)
+    chorale_meter, written_bar = _meter(m21, messages, plain)
     voices: list[list[RawNote]] = []
     fermatas: set[Fraction] = set()   # onsets of notes that carry a fermata (phrase ends)
     graces = 0
@@ -209,14 +213,14 @@ def _staff_voices(staff: stream.Part, messages: list[str]) -> tuple[list[Soundin
     return sorted(upper), sorted(lower)
 
 
-def _meter(m21: stream.Score, messages: list[str]) -> tuple[Meter, Fraction]:
+def _meter(m21: stream.Score, messages: list[str], plain: bool = False) -> tuple[Meter, Fraction]:
     """The meter to read the piece in, and the length in quarter notes of a written bar."""
     found = {(ts.numerator, ts.denominator) for ts in m21.recurse().getElementsByClass(meter.TimeSignature)}
     if len(found) > 1:
         names = ", ".join(f"{n}/{d}" for n, d in sorted(found))
         raise FileFormatError(f"the meter changes ({names}); Chorale Studio needs one meter")
     numerator, denominator = found.pop() if found else (4, 4)
-    return chorale_meter(numerator, denominator, messages), Fraction(4 * numerator, denominator)
+    return chorale_meter(numerator, denominator, messages, read_others=not plain), Fraction(4 * numerator, denominator)
 
 
 def _key(m21: stream.Score, bass: list[RawNote]) -> Key | None:
