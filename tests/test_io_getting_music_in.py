@@ -213,6 +213,7 @@ def test_convert_opens_every_kind_of_file_a_composer_has(tmp_path):
     original.pickup = 0
     one_track_midi(original, tmp_path / "one.mid")
     runs = {
+        "bwv66.6": _convert(corpus.getWork("bach/bwv66.6"), tmp_path / "pickup.musicxml"),
         "bwv1.6": _convert(corpus.getWork("bach/bwv1.6"), tmp_path / "a.chorale"),
         "bwv1.6 --parts": _convert(corpus.getWork("bach/bwv1.6"), tmp_path / "b.chorale", "--parts", "1,3,4,5"),
         "bwv248.23-2": _convert(corpus.getWork("bach/bwv248.23-2"), tmp_path / "c.mid"),
@@ -231,6 +232,9 @@ def test_convert_opens_every_kind_of_file_a_composer_has(tmp_path):
     assert "took parts 1, 3, 4, 5 as S, A, T, B (Horn 2, Alto, Tenor, Bass)" in runs["bwv1.6 --parts"].stderr
     assert "were separated into soprano, alto, tenor and bass" in runs["one track"].stderr
     assert read_midi(tmp_path / "c.mid").score.same_music(read_midi(tmp_path / "d.mid").score)
+    for part in converter.parse(tmp_path / "pickup.musicxml").parts:   # the pickup, and the bar balancing it
+        bars = [m.duration.quarterLength for m in part.getElementsByClass(stream.Measure)]
+        assert bars[0] == 1 and bars[-1] == 3
 
 
 def test_analyze_and_engrave_take_the_same_parts_option(tmp_path, capsys):

@@ -163,19 +163,23 @@ def _info(index: int, name: str, notes: list[RawNote]) -> PartInfo:
 
 def _separated(found: list[list[RawNote]], messages: list[str]) -> list[list[RawNote]]:
     """Four voices from one, two or three streams: two (a keyboard's hands) split into S/A above and
-    T/B below; one or three, all together into S, A, T, B.  Says so in ``messages``."""
+    T/B below where each holds two voices; otherwise all together into S, A, T, B.  Says so in ``messages``."""
+    halves = None
     if len(found) == 2:
         upper, lower = sorted(found, key=lambda v: -sum(n.pitch for n in v) / len(v))
-        halves = [separate(upper, [Voice.SOPRANO, Voice.ALTO]), separate(lower, [Voice.TENOR, Voice.BASS])]
-        how = "the upper and lower stream"
-    else:
+        try:
+            halves = [separate(upper, [Voice.SOPRANO, Voice.ALTO]), separate(lower, [Voice.TENOR, Voice.BASS])]
+            how = "the upper and lower stream"
+        except FileFormatError:   # a hand plays three notes at once somewhere: separate all four together
+            pass
+    if halves is None:
         halves = [separate([n for v in found for n in v], list(Voice))]
-        how = "the notes" if len(found) == 1 else "the three streams together"
+        how = "the notes" if len(found) == 1 else f"the {len(found)} streams together"
     by_order = sum(h.by_order for h in halves)
     by_line = sum(h.by_line for h in halves)
     streams = "1 track and channel" if len(found) == 1 else f"{len(found)} tracks or channels"
     messages.append(f"the file has {streams}, not four voices: {how} were separated into soprano, alto, tenor "
-                    f"and bass — {by_order} note(s) by pitch order in full chords, {by_line} by the nearest line; "
+                    f"and bass — {by_order} note(s) by pitch order where every voice sounds, {by_line} by the nearest line; "
                     "check the voices")
     return [v for h in halves for v in h.voices]
 
