@@ -262,3 +262,15 @@ def test_the_corpora_still_take_only_plain_four_part_chorales_in_4_4_or_3_4():
     with pytest.raises(FileFormatError, match="is in 12/8"):
         score_from_music21(m21, plain=True)
     assert score_from_music21(corpus.parse("bach/bwv66.6"), plain=True).score.note_count() == 163
+
+
+def test_three_parts_are_refused_with_what_chorale_studio_reads_instead(tmp_path):
+    m21 = stream.Score()
+    for pitch in ("C5", "G4", "C3"):
+        part = stream.Part()
+        part.append(stream.Measure([chord.Chord([pitch], quarterLength=4)]))
+        m21.insert(0, part)
+    m21.write("musicxml", fp=tmp_path / "trio.musicxml")
+    with pytest.raises(FileFormatError, match="has 3 parts; Chorale Studio reads four parts \\(S, A, T, B\\), four "
+                                              "of more, or a closed score on two staves"):
+        read_musicxml(tmp_path / "trio.musicxml")

@@ -128,7 +128,9 @@ def score_from_music21(m21: stream.Score, *, parts: Sequence[int] | None = None,
         if choice.remark:
             remarks.append(choice.remark)
     else:
-        raise voice_count_error(len(all_parts), "MusicXML", "part")
+        count = f"{len(all_parts)} part{'s' if len(all_parts) != 1 else ''}"
+        raise FileFormatError(f"this MusicXML file has {count}; Chorale Studio reads four parts (S, A, T, B), "
+                              "four of more, or a closed score on two staves")
     chorale_meter, written_bar = _meter(m21, messages, plain)
     voices: list[list[RawNote]] = []
     fermatas: set[Fraction] = set()   # onsets of notes that carry a fermata (phrase ends)
