@@ -104,18 +104,14 @@ class VoiceLeading:
             earlier = line[j]
             if isinstance(earlier, int) and earlier != REST and j < i - 1:
                 leap = prev - earlier
-        tonic, minor = self.key.tonic, self.key.mode == "minor"
-        leading = (tonic + 11) % 12
+        leading = (self.key.tonic + 11) % 12
         others = [(o, self.lines[o][i], self.lines[o][i - 1]) for o in Voice if o != voice]
         out: set[int] = set()
         for p in candidates:
             if prev is not None and p != prev:
                 step_size = abs(p - prev)
-                if step_size in (6, 10, 11) or step_size > 12:
+                if self._bad_interval(prev, p):
                     out.add(p)
-                    continue
-                if minor and step_size == 3 and {p % 12, prev % 12} == {(tonic + 8) % 12, leading}:
-                    out.add(p)   # the augmented second between the sixth and the raised seventh
                     continue
                 if abs(leap) > 5 and abs(leap) != 12 and voice != Voice.BASS \
                         and not (1 <= step_size <= 2 and (p - prev) * leap < 0):
@@ -192,6 +188,33 @@ class VoiceLeading:
             if cost:
                 out[p] = -cost
         return out
+
+    def melodic_length_faults(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int]) -> set[int]:
+        """Lengths after which the voice's next note, already fixed (a kept bar after the written ones), would
+        be reached by a leap the style avoids (the seam is judged with the note that makes it), or that would
+        hold the note against its chromatic other in a fixed voice, or up to it (a cross relation)."""
+        line = self.lines[voice]
+        others = [self.lines[o] for o in Voice if o != voice]
+        out = set()
+        for d in lengths:
+            end = step + d + 1
+            nxt = line[end] if end < len(line) else None
+            if _pitch(nxt) and nxt != pitch and self._bad_interval(pitch, nxt):
+                out.add(d)
+                continue
+            # A cross relation with a fixed voice while the note is held, or as it ends.
+            if any(_pitch(q) and _cross(pitch, q, self.key) for o in others for q in o[step + 1:min(end + 1, len(o))]):
+                out.add(d)
+        return out
+
+    def _bad_interval(self, a: int, b: int) -> bool:
+        """A tritone, a seventh, more than an octave, or (in minor) the augmented second 6̂–♯7̂."""
+        size = abs(b - a)
+        if size in (6, 10, 11) or size > 12:
+            return True
+        tonic = self.key.tonic
+        return (self.key.mode == "minor" and size == 3
+                and {a % 12, b % 12} == {(tonic + 8) % 12, (tonic + 11) % 12})
 
     # ---- suspensions ---------------------------------------------------------------------------
     def suspension_lengths(self, voice: Voice, step: int, pitch: int, start: int, lengths: Iterable[int]) -> set[int]:

@@ -36,7 +36,7 @@ MELODIC_PENALTY = 3.0
 #: Logit bonus for holding a prepared note over a beat into a dissonance that can fall by step (a suspension),
 #: and for the step down that resolves it.  The model alone held a dissonance over a beat almost never (0 in
 #: 100 beats against the corpus's 2–4).
-SUSPENSION_BONUS = 2.5
+SUSPENSION_BONUS = 2.0
 #: Temperature of the choices of how long a note lasts (or a rest), whatever the request's temperature: the
 #: request's 0.8 keeps the chords close to the corpus, but sharpened the rhythm too (eighth-note steps ~2/3 of the
 #: corpus's rate in fills).  ``None``: the request's temperature.
@@ -171,7 +171,7 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
                 bans.append((len(draw), [ids_of[w] for w in banned]))
             if st.phase == G.BAR:
                 bias = (_chord_bias(row, allowed, banned, kinds) if st.open_pitch is None
-                        else _suspension_bias(row, allowed, banned, kinds))
+                        else _length_bias(row, allowed, banned, kinds))
                 if bias:
                     boosts.append((len(draw), [ids_of[w] for w in bias], list(bias.values())))
             draw.append(r)
@@ -349,15 +349,22 @@ def _chord_bias(row: Row, allowed: frozenset[str], banned, kinds) -> dict[str, f
     return {pitches[p]: b for p, b in bias.items()}
 
 
-def _suspension_bias(row: Row, allowed: frozenset[str], banned, kinds) -> dict[str, float]:
-    """Logit bonuses for the lengths that make the open note a suspension (``VoiceLeading.suspension_lengths``)."""
-    if not SUSPENSION_BONUS or row._open is None:
+def _length_bias(row: Row, allowed: frozenset[str], banned, kinds) -> dict[str, float]:
+    """Logit bonuses for the lengths that make the open note a suspension (``VoiceLeading.suspension_lengths``),
+    and in strict mode penalties for those that would meet a fixed next note by a leap the style avoids."""
+    if row._open is None:
         return {}
     st = row.state
     lengths = _of_kind(allowed.difference(banned), kinds, _TD)
     pitch, start = row._open
-    return {lengths[d]: SUSPENSION_BONUS
-            for d in row.guard.suspension_lengths(st.voice, st.step, pitch, start, lengths)}
+    bias: dict[int, float] = {}
+    if SUSPENSION_BONUS:
+        for d in row.guard.suspension_lengths(st.voice, st.step, pitch, start, lengths):
+            bias[d] = SUSPENSION_BONUS
+    if row.strict and MELODIC_PENALTY:
+        for d in row.guard.melodic_length_faults(st.voice, st.step, pitch, lengths):
+            bias[d] = bias.get(d, 0.0) - MELODIC_PENALTY
+    return {lengths[d]: b for d, b in bias.items()}
 
 
 def _observe(row: Row, word: str, kinds) -> None:
