@@ -42,6 +42,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from chorale_studio.analysis.phrasing import Phrasing, final_tonic, phrasing
+from chorale_studio.generation.cadence import ends_with_cadence, phrase_plan
 from chorale_studio.analysis.texture import Texture, chord_distance, texture
 from chorale_studio.generation.engine import generate
 from chorale_studio.generation.model import ChoraleModel
@@ -73,7 +74,9 @@ def _request(mode: str, score, i: int, sampling: Sampling):
     """The request of ``mode`` on piece ``score``, and the bars it writes (start, end)."""
     if mode in ("new", "new_bach"):
         style = "BACH" if mode == "new_bach" else "JSFAKES"
-        return NewRequest(bars=8, meter=score.meter, key=score.key, sampling=replace(sampling, style=style)), (0, 8)
+        # With a cadence, as the app asks by default: a phrase plan, a cadence at each fermata, V–I at the end.
+        return NewRequest(bars=8, meter=score.meter, key=score.key, cadence=True,
+                          sampling=replace(sampling, style=style)), (0, 8)
     eight = score.window(0, min(score.bars, 10))
     if mode == "fill":
         return FillRequest(eight, frozenset((v, b) for v in Voice for b in range(2, 6)), sampling), (2, 6)
@@ -127,6 +130,7 @@ def run(model: ChoraleModel, pieces, modes, sampling: Sampling, log=print, long_
         gen, ref = Texture(), Texture()
         gen_lines, ref_lines = Phrasing(), Phrasing()
         endings = [0, 0]   # our last chords on the root-position tonic, where Bach's is; pieces where Bach's is
+        planned = [0, 0]   # new pieces carrying their phrase plan's fermatas; new pieces ending V–I in root position
         seconds = []
         sources = long_pieces if mode == "continue" and long_pieces is not None else pieces
         if mode in BACH_MODES:
@@ -155,6 +159,9 @@ def run(model: ChoraleModel, pieces, modes, sampling: Sampling, log=print, long_
             if mode in BACH_MODES and final_tonic(p.score)[0]:
                 endings[0] += final_tonic(best)[0]
                 endings[1] += 1
+            if mode.startswith("new"):
+                planned[0] += sorted(best.fermatas) == phrase_plan(best.meter, best.bars)
+                planned[1] += ends_with_cadence(best)
         if not seconds:
             log(f"{mode:<14} no pieces to run on")
             continue
@@ -183,6 +190,8 @@ def run(model: ChoraleModel, pieces, modes, sampling: Sampling, log=print, long_
             "registers": all(abs(d) <= 1.5 for d in row["pitch_offset"].values() if d is not None),
             "parallels": g["parallels_per_100_changes"] <= 0.5,
         }
+        if mode.startswith("new"):
+            row["phrase_plan"] = {"pieces": len(seconds), "with_plan": planned[0], "ending_v_i": planned[1]}
         if mode in BACH_MODES:
             row["final_tonic_where_bach_has_it"] = {"ours": endings[0], "pieces": endings[1],
                                                    "share": round(endings[0] / endings[1], 4) if endings[1] else None}
@@ -207,6 +216,12 @@ def meets_22(mode: str, row: dict) -> dict:
     judge("tritones_per_100_notes", lambda ours, theirs: ours <= theirs)
     judge("wide_leaps_per_100_notes", lambda ours, theirs: ours <= theirs)
     judge("cross_relations_per_100_changes", lambda ours, theirs: ours <= theirs)
+    if mode.startswith("new") and "phrase_plan" in row:
+        # No reference: a new piece's fermatas are its plan's; ≥ 90 % root-position triads, every piece V–I.
+        plan = row["phrase_plan"]
+        out["fermata_triads"] = g["fermata_triads"] is not None and g["fermata_triads"] >= 0.90
+        out["phrase_plan"] = plan["with_plan"] == plan["pieces"]
+        out["ending_v_i"] = plan["ending_v_i"] == plan["pieces"]
     if mode in BACH_MODES:
         judge("fermata_triads", lambda ours, theirs: ours >= theirs - 0.03)
         share = row["final_tonic_where_bach_has_it"]["share"]

@@ -227,6 +227,11 @@ class Phrasing:
     def may_end(self, step: int) -> bool:
         return all(end.may_end(step) for end in self.ends)
 
+    def final_near(self, step: int) -> bool:
+        """Is ``step`` within the piece's final cadence (from the beat before its dominant to its end)?"""
+        return any(isinstance(end, Cadence) and end.dominant_beat - end.meter.steps_per_beat <= step < end.end
+                   for end in self.ends)
+
 
 def phrase_plan(meter: Meter, bars: int) -> list[int]:
     """Fermatas for a new piece of ``bars`` bars, where Bach's chorales in that meter put them: in 4/4 a

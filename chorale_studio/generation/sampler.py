@@ -275,11 +275,21 @@ def _queue_forced_bar(row: Row) -> None:
 
 
 def _bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
-    """The cadence's bans, then the strict rules' among what the cadence leaves (they give way to it)."""
-    cadence = _cadence_bans(row, allowed, kinds) if row.cadence is not None else []
-    rest = allowed.difference(cadence) if cadence else allowed
-    strict = _strict_bans(row, rest, kinds) if row.strict else []
-    return [*cadence, *strict] if len(strict) < len(rest) else cadence
+    """Near the piece's final cadence: its bans, then the strict rules' among what it leaves (they give way to
+    it).  Elsewhere the strict rules first, and a phrase end's bans among what they leave (it gives way: a
+    fermata chord in another position is better than parallel fifths into it)."""
+    if row.cadence is not None and row.cadence.final_near(row.state.step):
+        cadence = _cadence_bans(row, allowed, kinds)
+        rest = allowed.difference(cadence) if cadence else allowed
+        strict = _strict_bans(row, rest, kinds) if row.strict else []
+        return [*cadence, *strict] if len(strict) < len(rest) else cadence
+    strict = _strict_bans(row, allowed, kinds) if row.strict else []
+    if len(strict) >= len(allowed):
+        strict = []
+    if row.cadence is None:
+        return strict
+    rest = allowed.difference(strict) if strict else allowed
+    return [*strict, *_cadence_bans(row, rest, kinds)]
 
 
 def _cadence_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
