@@ -28,11 +28,18 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def _add_parts(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--parts", metavar="S,A,T,B", help="of a file with more than four parts (or MIDI voices), the "
+                   "numbers of those to read as soprano, alto, tenor and bass, e.g. 2,3,4,5 (1 = the top part; "
+                   "by default the parts named so, else the four lowest-numbered in singing range)")
+
+
 def _add_convert(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="a .mid/.midi, .musicxml/.xml/.mxl, .chorale or .txt file")
     p.add_argument("output", help="the file to write; its extension picks the format")
     p.add_argument("--transpose", type=int, default=0, metavar="SEMITONES",
                    help="move every note (and the key) by this many semitones, e.g. 5 or -2")
+    _add_parts(p)
 
 
 def _add_tokens(p: argparse.ArgumentParser) -> None:
@@ -44,6 +51,7 @@ def _add_tokens(p: argparse.ArgumentParser) -> None:
 def _add_generate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="model folder (default: the shipped model)")
     p.add_argument("--input", help="the piece to work on (.chorale, MIDI, MusicXML, .txt)")
+    _add_parts(p)
     p.add_argument("--mode", choices=["new", "continue", "fill", "harmonize"], default="new")
     p.add_argument("--bars", help="bar range A:B (0-based, B exclusive); for new: the number of bars")
     p.add_argument("--voices", help="voices to write, e.g. A,T,B")
@@ -86,6 +94,7 @@ def _add_analyze(p: argparse.ArgumentParser) -> None:
     p.add_argument("--roman", action="store_true",
                    help="print the harmony as Roman numerals (RomanText) instead of the voice-leading report")
     p.add_argument("--rntxt", metavar="OUT", help="with --roman: write the RomanText to this file instead")
+    _add_parts(p)
 
 
 def _add_render(p: argparse.ArgumentParser) -> None:
@@ -98,6 +107,7 @@ def _add_render(p: argparse.ArgumentParser) -> None:
 def _add_engrave(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="a .chorale, MIDI or MusicXML file")
     p.add_argument("-o", "--output", required=True, help="OUT.svg (one page) or OUT.pdf (A4 pages)")
+    _add_parts(p)
     p.add_argument("--layout", choices=["closed", "open"], default="closed",
                    help="closed score (2 staves, the chorale norm) or open score (4 staves)")
 

@@ -15,3 +15,7 @@ class TokenError(ChoraleError):
 
 class ModelFolderError(ChoraleError):
     """A folder that is not a usable chorale model checkpoint."""
+
+
+class ImportCancelled(ChoraleError):
+    """The composer closed a question the import asked (which parts to read): nothing was opened."""

@@ -62,3 +62,12 @@ def test_the_dominant_beat_holds_when_the_bar_before_the_last_is_drafted_in_a_wi
         result = generate(model, NewRequest(bars=9, key=Key.parse("G major"), cadence=True,
                                             sampling=Sampling(seed=seed, quick=True)))
         assert ends_with_cadence(result.candidates[0].score), f"seed {seed}"
+
+
+def test_the_tonic_may_be_held_over_the_dominant_beat_for_half_a_beat_as_a_four_three_suspension():
+    c = Cadence(Key(0), Meter(4, 4), 3)    # final chord at 48, the dominant beat at 44
+    assert c.banned_lengths(Voice.ALTO, 40, 60, [4, 6, 8], start=40) == {8}, "C over G: held to 46, then B"
+    assert c.banned_lengths(Voice.ALTO, 40, 64, [4, 6, 8], start=40) == {6, 8}, "E is no suspension over V"
+    assert c.banned_lengths(Voice.BASS, 40, 48, [4, 6, 8], start=40) == {6, 8}, "the bass sings the dominant"
+    # The resolution: only the dominant chord's notes start before the final chord (B, not A).
+    assert c.pitches(Voice.ALTO, 46, (57, 59), {}) == {59}

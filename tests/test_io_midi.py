@@ -156,17 +156,38 @@ def test_a_midi_file_with_six_voices_is_refused_by_name(tmp_path):
     with pytest.raises(FileFormatError) as err:
         read_midi(path)
     assert str(err.value) == (f"could not read {path}: this MIDI file has 6 voices; "
-                              "Chorale Studio needs exactly four (S, A, T, B)")
+                              "Chorale Studio needs exactly four (S, A, T, B); choose four with --parts, "
+                              "e.g. --parts 1,2,3,4")
+    assert [n.pitch for _, n in read_midi(path, parts=[0, 1, 2, 5]).score.all_notes()][-1] == 55
 
 
-def test_six_eight_time_is_refused_with_the_meter_named(tmp_path):
+def test_of_six_named_tracks_the_ones_named_soprano_alto_tenor_and_bass_are_the_voices(tmp_path):
+    path = tmp_path / "cantata.mid"
+    _write_tracks(path, [[(0, 192, 84)]] + _satb_track_notes() + [[(0, 192, 36)]])
+    midi = mido.MidiFile(path)
+    for track, name in zip(midi.tracks, ("Flute", "Sopran", "Alt", "Tenor", "Bass", "Continuo")):
+        track.insert(0, mido.MetaMessage("track_name", name=name))
+    midi.save(path)
+    result = read_midi(path)
+    assert [result.score.notes(v)[0].pitch for v in Voice] == [72, 67, 64, 48]
+    assert result.remarks[0] == ("took the voices named Sopran, Alt, Tenor, Bass as S, A, T, B; "
+                                 "left out Flute, Continuo")
+
+
+def test_five_four_time_is_refused_with_the_meter_named_and_six_eight_is_read_as_three_four(tmp_path):
     path = tmp_path / "jig.mid"
     _write_tracks(path, _satb_track_notes())
     midi = mido.MidiFile(path)
-    midi.tracks[0].insert(0, mido.MetaMessage("time_signature", numerator=6, denominator=8))
+    midi.tracks[0].insert(0, mido.MetaMessage("time_signature", numerator=5, denominator=4))
     midi.save(path)
-    with pytest.raises(FileFormatError, match="is in 6/8; Chorale Studio handles 4/4 and 3/4 only"):
+    with pytest.raises(FileFormatError, match="is in 5/4; Chorale Studio handles 4/4 and 3/4 only"):
         read_midi(path)
+    midi.tracks[0][0] = mido.MetaMessage("time_signature", numerator=6, denominator=8)
+    midi.save(path)
+    result = read_midi(path)
+    assert result.score.meter == Meter(3, 4)
+    assert "the piece is in 6/8, which Chorale Studio does not write; each of its bars was read as a bar of 3/4 " \
+           "(every note keeps its time)" in result.messages
 
 
 @pytest.mark.parametrize("content, reason", [

@@ -10,7 +10,7 @@ import pytest
 import xmlschema
 from music21 import chord, converter, corpus, stream
 
-from chorale_studio.errors import FileFormatError
+from chorale_studio.errors import FileFormatError, ImportCancelled
 from chorale_studio.io.musicxml import musicxml_bytes, read_musicxml, score_from_music21, write_musicxml
 from chorale_studio.score.model import Key, Meter, Note, Score, Voice
 
@@ -107,6 +107,22 @@ def test_musescore_3_engraves_the_exported_score(tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
 
 
+@pytest.mark.skipif(shutil.which("musescore3") is None or shutil.which("xvfb-run") is None,
+                    reason="musescore3 (and xvfb-run) not installed")
+def test_musescore_3_reads_a_pickup_piece_back_note_for_note_with_its_short_last_bar(tmp_path):
+    path = tmp_path / "bwv66.6.musicxml"
+    write_musicxml(read_musicxml(corpus.getWork("bach/bwv66.6")).score, path)
+    again = tmp_path / "from-musescore.musicxml"
+    run = subprocess.run(["xvfb-run", "-a", "musescore3", "-o", str(again), str(path)],
+                         capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    ours, theirs = converter.parse(path), converter.parse(again)
+    assert _voices_as_music21_reads_them(theirs) == _voices_as_music21_reads_them(ours)
+    for part in theirs.parts:
+        bars = [m.duration.quarterLength for m in part.getElementsByClass(stream.Measure)]
+        assert bars[0] == 1 and bars[-1] == 3   # the pickup, and the short bar that balances it
+
+
 def test_a_compressed_mxl_round_trips(tmp_path):
     score = _chorale_with_pickup()
     path = tmp_path / "pickup.mxl"
@@ -126,18 +142,25 @@ def test_a_bach_chorale_with_a_pickup_starts_bar_0_at_the_upbeat():
     assert "Soprano: kept the top note of 2 chord(s)" in result.messages
 
 
-def test_a_musicxml_file_with_six_parts_is_refused_by_count(tmp_path):
+def test_six_unnamed_parts_are_read_as_the_four_lowest_numbered_singing_ones_or_as_chosen(tmp_path):
     m21 = stream.Score()
-    for _ in range(6):
+    for pitch in ("C7", "C5", "G4", "E4", "C3", "C2"):   # the first sings too high, the last too low
         part = stream.Part()
-        part.append(stream.Measure([chord.Chord(["C4"], quarterLength=4)]))
+        part.append(stream.Measure([chord.Chord([pitch], quarterLength=4)]))
         m21.insert(0, part)
     path = tmp_path / "sextet.musicxml"
     m21.write("musicxml", fp=path)
-    with pytest.raises(FileFormatError) as err:
-        read_musicxml(path)
-    assert str(err.value) == (f"could not read {path}: this MusicXML file has 6 parts; "
-                              "Chorale Studio needs exactly four (S, A, T, B)")
+    result = read_musicxml(path)
+    assert [n.pitch for _, n in result.score.all_notes()] == [72, 67, 64, 48]
+    assert result.remarks[0] == ("the part names do not say which are S, A, T, B; took parts 2, 3, 4, 5 "
+                                 "(choose others with --parts, e.g. --parts 2,3,4,5)")
+    asked = []
+    chosen = read_musicxml(path, choose=lambda parts, default: asked.append((parts, default)) or [1, 2, 3, 5])
+    assert [n.pitch for _, n in chosen.score.all_notes()] == [72, 67, 64, 36]
+    assert [p.number for p in asked[0][0]] == [1, 2, 3, 4, 5, 6] and asked[0][1] == [1, 2, 3, 4]
+    assert not asked[0][0][0].sings and asked[0][0][1].sings
+    with pytest.raises(ImportCancelled):
+        read_musicxml(path, choose=lambda parts, default: None)
 
 
 def test_text_that_is_not_musicxml_gives_one_clear_error(tmp_path):
@@ -160,7 +183,7 @@ def test_bach_chorales_survive_musicxml_to_score_to_musicxml():
     for path in _bach_chorale_paths():
         original = converter.parse(path)
         try:
-            result = score_from_music21(original)
+            result = score_from_music21(original, plain=True)   # the voices of many parts: test_io_getting_music_in
         except FileFormatError as exc:
             skipped[str(exc).split(";")[0]] += 1
             continue

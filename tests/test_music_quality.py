@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from chorale_studio.analysis.phrasing import Phrasing
 from chorale_studio.analysis.texture import Texture, chord_type, texture
 from chorale_studio.generation.engine import generate
 from chorale_studio.generation.model import ChoraleModel
@@ -43,6 +44,8 @@ def test_the_quality_benchmark_finds_no_mode_singing_in_unison(shipped, pieces):
         assert g["unison"] <= 0.20, f"{mode}: {g['unison']:.0%} of the frames in unison"
         assert g["complete_chords"] >= 0.75, f"{mode}: complete chords on only {g['complete_chords']:.0%} of beats"
         assert all(abs(d) <= 4 for d in row["pitch_offset"].values() if d is not None), f"{mode}: {row['pitch_offset']}"
+        assert {"eighth_steps_per_100_notes", "suspensions_per_100_beats"} <= set(row["meets_22"]), \
+            f"{mode}: the phrasing figures are judged beside the corpus's"
 
 
 def test_filling_one_voice_among_three_given_never_crosses_them_and_keeps_its_register(shipped, pieces):
@@ -92,3 +95,31 @@ def test_the_chord_guidance_prefers_the_missing_tone_and_shuns_unisons():
     assert bias[67] == -1.0, "G4 completes the chord but is the alto's pitch: a unison"
     assert rules.chord_bias(T, 2, (62,), chord=2.0, unison=1.0) == {}, "off the beat, passing tones are free"
     assert chord_cost(frozenset({0, 7}), 1) == 0.0 and chord_cost(frozenset({0, 1}), 1) == 1.0
+
+
+def test_harmonizing_bach_keeps_his_soprano_and_fermatas_and_writes_the_other_voices_of_the_whole_piece():
+    score = Score(bars=4, fermatas={12, 60})
+    for v, pitch in zip(Voice, (72, 67, 64, 48)):
+        score.set_notes(v, [Note(b * 16, 16, pitch) for b in range(4)])
+    request, bars = quality._request("harmonize_bach", score, 0, Sampling())
+    assert bars == (0, 4) and request.voices == (A, T, B) and request.sampling.style == "BACH"
+    assert request.score.notes(S) == score.notes(S) and request.score.fermatas == {12, 60}
+    assert all(not request.score.notes(v) for v in (A, T, B)), "Bach's own alto, tenor and bass are not shown"
+
+
+def _phrasing_row(ours: Phrasing, bach: Phrasing, endings: tuple[int, int]) -> dict:
+    return {"generated": {"phrasing": ours.figures()}, "test_split_same_bars": {"phrasing": bach.figures()},
+            "final_tonic_where_bach_has_it": {"ours": endings[0], "pieces": endings[1], "share": endings[0] / endings[1]}}
+
+
+def test_issue_22s_figures_are_judged_against_bachs_own():
+    bach = Phrasing(fermatas=100, fermata_triads=97, notes=1000, eighth_steps=300, tritones=3, wide_leaps=10,
+                    beats=400, suspensions=16, changes=500, cross_relations=4)
+    close = Phrasing(fermatas=100, fermata_triads=94, notes=1000, eighth_steps=255, tritones=3, wide_leaps=10,
+                     beats=400, suspensions=8, changes=500, cross_relations=4)
+    assert all(quality.meets_22("harmonize_bach", _phrasing_row(close, bach, (19, 20))).values())
+    short = Phrasing(fermatas=100, fermata_triads=93, notes=1000, eighth_steps=254, tritones=4, wide_leaps=11,
+                     beats=400, suspensions=7, changes=500, cross_relations=5)
+    misses = quality.meets_22("harmonize_bach", _phrasing_row(short, bach, (18, 20)))
+    assert not any(misses.values()), misses
+    assert "fermata_triads" not in quality.meets_22("harmonize", _phrasing_row(close, bach, (19, 20)))

@@ -176,3 +176,24 @@ def test_a_phrase_end_gets_a_fermata_over_the_soprano_and_under_the_bass_so_none
     assert sorted(closed) == [("B", "below"), ("S", "above")]
     opened = re.findall(pattern, mei_document(score, layout=Layout.OPEN))
     assert sorted(opened) == [("A", "above"), ("B", "above"), ("S", "above"), ("T", "above")], "one per staff"
+
+
+REPO_ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def test_verovio_engraves_in_a_process_where_torch_was_loaded_early(tmp_path):
+    """The app loads torch's C++ libraries at launch (generation.preload); made global, their symbols took the
+    place of verovio's and engraving aborted (std::bad_alloc).  Both in one fresh process, as in the app."""
+    import subprocess
+    import sys
+
+    code = ("from chorale_studio.generation import preload\n"
+            "assert preload.load_torch_libraries() > 0\n"
+            "import torch\n"
+            "from chorale_studio.notation.engrave import Engraver\n"
+            "from chorale_studio.io.files import load_any\n"
+            "from chorale_studio.paths import jsfakes_midi_dir\n"
+            "print(len(Engraver().engrave(load_any(jsfakes_midi_dir() / '0.mid').score).pages))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                         env={**__import__("os").environ, "PYTHONPATH": str(REPO_ROOT)})
+    assert run.returncode == 0 and int(run.stdout.split()[-1]) >= 1, run.stderr[-2000:]

@@ -61,14 +61,18 @@ def test_harmonizing_a_bach_melody_ends_every_phrase_on_a_root_position_triad_an
         model, bwv66_6):  # noqa: F811
     melody = bwv66_6
     assert len(melody.fermatas) == 6
-    for seed in range(3):
+    found = []
+    for seed in range(4):
+        strict = seed % 2 == 1   # strict voice leading comes first: a phrase end gives way to it (rarely)
         result = generate(model, HarmonizeRequest(melody, (A, T, B), 0, melody.bars,
-                                                  Sampling(seed=seed, candidates=2)))
+                                                  Sampling(seed=seed, candidates=2, strict=strict)))
         for candidate in result.candidates:
             score = candidate.score
             assert score.fermatas == melody.fermatas
             roots = [root_position_triad(score, f) for f in sorted(score.fermatas)]
-            assert None not in roots, f"seed {seed}: fermata chords {roots}"
+            found += roots
+            if not strict:
+                assert None not in roots, f"seed {seed}: fermata chords {roots}"
             assert roots[-1] == melody.key.tonic, "the last phrase ends on the tonic (F♯)"
             final = max(score.fermatas)
             assert score.pitch_at(B, final - 4) % 12 == (melody.key.tonic + 7) % 12, "after the dominant"
@@ -76,17 +80,23 @@ def test_harmonizing_a_bach_melody_ends_every_phrase_on_a_root_position_triad_an
             for f in score.fermatas:
                 held = score.note_at(S, f).end
                 assert all(score.note_at(v, f).start == f and score.note_at(v, f).end >= held for v in (A, T, B))
+    assert found.count(None) <= len(found) // 4, f"a random model under strict rules: {found}"
 
 
 def test_a_new_chorale_with_a_cadence_carries_its_phrase_plan_and_cadences_at_each_fermata(model):  # noqa: F811
+    found = []
     for seed in range(4):
+        strict = seed >= 2   # with strict voice leading a phrase end gives way to the rules (rarely)
         result = generate(model, NewRequest(bars=8, key=Key.parse("D major"), cadence=True,
-                                            sampling=Sampling(seed=seed, quick=seed % 2 == 0)))
+                                            sampling=Sampling(seed=seed, quick=seed % 2 == 0, strict=strict)))
         score = result.candidates[0].score
         assert sorted(score.fermatas) == phrase_plan(Meter(4, 4), 8)
         roots = [root_position_triad(score, f) for f in sorted(score.fermatas)]
-        assert None not in roots, f"seed {seed}: {roots}"
+        found += roots
+        if not strict:
+            assert None not in roots, f"seed {seed}: {roots}"
         assert ends_with_cadence(score), f"seed {seed}"
+    assert found.count(None) <= len(found) // 4, found
 
 
 # ---- the melodic rules ---------------------------------------------------------------------------

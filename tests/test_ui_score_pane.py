@@ -156,3 +156,17 @@ def test_the_score_scrolls_to_the_bars_the_roll_shows(window, qtbot, jsfakes_dir
     shown = roll.view.visible_bars(doc.score, roll.canvas.width())
     assert top <= pane.view.bar_rect(shown.start).top() <= top + pane.scroll.viewport().height()
 
+
+
+def test_the_staff_lines_stems_and_barlines_are_drawn_not_only_the_noteheads(qapp, jsfakes_dir):
+    """verovio strokes its lines by a style sheet, which Qt's SVG renderer ignores: the page must carry the
+    stroke itself, or the score pane shows noteheads floating on blank paper."""
+    from chorale_studio.notation.engrave import EngraveOptions, Engraver
+    from chorale_studio.ui.notation.worker import draw_pages
+    from chorale_studio.ui.theme import NOTATION_PAPER
+
+    image = draw_pages(Engraver().engrave(read_midi(jsfakes_dir / "497.mid").score, EngraveOptions()))[0]
+    paper = NOTATION_PAPER.rgb()
+    ruled = [y for y in range(image.height())
+             if sum(image.pixel(x, y) != paper for x in range(0, image.width(), 4)) > image.width() // 8]
+    assert len(ruled) >= 20   # 5 lines × 2 staves × 2 systems, each a pixel or two high

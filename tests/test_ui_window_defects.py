@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
 from chorale_studio.analysis import analyze, judge
-from chorale_studio.generation.cadence import ends_with_cadence
+from chorale_studio.generation.cadence import ends_with_cadence, phrase_plan
 from chorale_studio.io.midi import read_midi
 from chorale_studio.paths import default_model_dir
 from chorale_studio.score import Key, Meter, Note, Score, Voice
@@ -235,10 +235,12 @@ def test_end_with_a_cadence_is_one_setting_and_the_new_chorale_ends_on_a_chord_w
     finish(qtbot, window)
     candidate = g.candidates()[0]
     last_chord = (candidate.score.bars - 1) * candidate.score.steps_per_bar
-    assert ends_with_cadence(candidate.score) and candidate.score.fermatas == {last_chord}
+    # The phrase plan of a new piece (issue #22) ends with the last chord.
+    assert ends_with_cadence(candidate.score) and last_chord in candidate.score.fermatas
+    assert sorted(candidate.score.fermatas) == phrase_plan(candidate.score.meter, candidate.score.bars)
     assert last_chord in window.roll.view.shown(window.doc.score).fermatas, "the preview shows the fermata"
     g.accept()
-    assert window.doc.score.fermatas == {last_chord}
+    assert window.doc.score.fermatas == candidate.score.fermatas
 
 
 # ---- 7. Continue needs music ----------------------------------------------------------------------------------

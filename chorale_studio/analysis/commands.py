@@ -19,8 +19,8 @@ def analyze(args: argparse.Namespace) -> int:
         return 0
     if not args.input:
         raise ChoraleError("name a file to analyse, or --corpus bach|jsfakes")
-    from ..io.files import load_any
-    loaded = load_any(args.input)
+    from ..io.files import load_input
+    loaded = load_input(args)
     if args.roman or args.rntxt:
         return _roman(args, loaded.score)
     report = analyze_score(loaded.score)

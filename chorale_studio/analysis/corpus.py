@@ -49,7 +49,7 @@ def bach_scores(limit: int = 0) -> Iterator[Score | None]:
     names = list(ChoraleNames(returnType="filename"))
     for name in names[:limit or None]:
         try:
-            yield score_from_music21(corpus.parse(name)).score
+            yield score_from_music21(corpus.parse(name), plain=True).score
         except ChoraleError:
             yield None
 

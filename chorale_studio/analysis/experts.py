@@ -115,7 +115,7 @@ def load(path: Path) -> ExpertAnalysis:
     text = path.read_text(encoding="utf-8")
     bwv = re.search(r"^BWV:\s*(\S+)", text, re.MULTILINE).group(1)
     source = corpus.parse(_CORPUS_NAMES.get(bwv, f"bach/bwv{bwv}"))
-    score = score_from_music21(source).score
+    score = score_from_music21(source, plain=True).score
     parsed = converter.parse(text, format="romantext")
     first_measure = 0 if re.search(r"^m0\s", text, re.MULTILINE) else 1
     per_beat = score.meter.steps_per_beat

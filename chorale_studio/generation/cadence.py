@@ -7,7 +7,9 @@ request asks for a cadence, the window that writes the last bar is restricted in
   end, from the tonic triad of the piece's key (minor keys end on the minor tonic), the bass on the
   tonic (root position), and together the four voices sound root, third and fifth;
 - on the **beat before** (the last beat of the bar before) every voice sings a note of the
-  dominant chord (V or V7, with the leading tone raised in minor), the bass on the dominant.
+  dominant chord (V or V7, with the leading tone raised in minor), the bass on the dominant — or an
+  upper voice holds the tonic over the beat for half a beat and falls to the leading tone (the 4–3
+  suspension Bach writes there).
 
 Inside a piece, a **phrase end** (a fermata, ``PhraseEnd``) gets a complete root-position triad on its
 beat, one of the chords Bach ends phrases on (``PHRASE_CHORDS``), attacked by every voice together and
@@ -78,7 +80,7 @@ class Cadence:
     def _chord(self, at: int) -> frozenset[int] | None:
         if self.final <= at < self.end:
             return self.tonic_triad
-        if at == self.dominant_beat:
+        if self.dominant_beat <= at < self.final:
             return self.dominant_chord
         return None
 
@@ -112,12 +114,22 @@ class Cadence:
         """Lengths of the stretch [step, step + d) of a note of ``pitch`` (begun at ``start``, default
         ``step``) that would hold a pitch foreign to the dominant chord over the dominant beat."""
         # Every voice starts the final chord on its beat: no note is held into it from before.
-        out = _held_into(self.final, step, lengths, step if start is None else start)
+        start = step if start is None else start
+        out = _held_into(self.final, step, lengths, start)
         root = self._root(voice, self.dominant_beat)
         fits = pitch % 12 == root if root is not None else pitch % 12 in self.dominant_chord
         if not fits:
-            out |= {d for d in lengths if step <= self.dominant_beat < step + d}
+            # The 4–3 suspension: an upper voice's tonic, sung before the dominant beat, may be held over
+            # it for half a beat; it then falls to the leading tone (``pitches``: only V's notes start there).
+            suspended = (root is None and pitch % 12 == self.key.tonic and start < self.dominant_beat
+                         and self.beat_half > 0)
+            out |= {d for d in lengths if step <= self.dominant_beat < step + d
+                    and not (suspended and step + d == self.dominant_beat + self.beat_half)}
         return out
+
+    @property
+    def beat_half(self) -> int:
+        return self.meter.steps_per_beat // 2
 
     def may_end(self, step: int) -> bool:
         """May a note end at ``step``?  Not inside the final chord: it is held to the end."""
@@ -214,6 +226,11 @@ class Phrasing:
 
     def may_end(self, step: int) -> bool:
         return all(end.may_end(step) for end in self.ends)
+
+    def final_near(self, step: int) -> bool:
+        """Is ``step`` within the piece's final cadence (from the beat before its dominant to its end)?"""
+        return any(isinstance(end, Cadence) and end.dominant_beat - end.meter.steps_per_beat <= step < end.end
+                   for end in self.ends)
 
 
 def phrase_plan(meter: Meter, bars: int) -> list[int]:

@@ -27,9 +27,9 @@ def _request(args: argparse.Namespace, sampling: Sampling) -> Request:
         raise GenerationError(f"--key and --meter are for a new piece; --mode {args.mode} keeps the piece's own")
     if not args.input:
         raise GenerationError(f"--mode {args.mode} needs --input, the piece to work on")
-    from ..io.files import load_any
+    from ..io.files import load_input
 
-    score = load_any(args.input).score
+    score = load_input(args).score
     if args.mode == "continue":
         return ContinueRequest(score, sampling=sampling, cadence=args.cadence)
     if args.cadence:

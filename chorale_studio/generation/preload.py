@@ -55,8 +55,9 @@ def load_torch_libraries() -> int:
     loaded = 0
     for name in names:
         path = os.path.join(folder, name)
-        # RTLD_GLOBAL, as torch loads them itself; a library that is not there is left to torch.
-        if os.path.exists(path) and dlopen(os.fsencode(path), os.RTLD_NOW | os.RTLD_GLOBAL):
+        # RTLD_LOCAL: torch's own import finds them loaded (by soname) and reuses them; made global, their
+        # symbols would take the place of other libraries' (verovio aborted in std::bad_alloc).
+        if os.path.exists(path) and dlopen(os.fsencode(path), os.RTLD_NOW | os.RTLD_LOCAL):
             loaded += 1
     return loaded
 

@@ -104,18 +104,14 @@ class VoiceLeading:
             earlier = line[j]
             if isinstance(earlier, int) and earlier != REST and j < i - 1:
                 leap = prev - earlier
-        tonic, minor = self.key.tonic, self.key.mode == "minor"
-        leading = (tonic + 11) % 12
+        leading = (self.key.tonic + 11) % 12
         others = [(o, self.lines[o][i], self.lines[o][i - 1]) for o in Voice if o != voice]
         out: set[int] = set()
         for p in candidates:
             if prev is not None and p != prev:
                 step_size = abs(p - prev)
-                if step_size in (6, 10, 11) or step_size > 12:
+                if self._bad_interval(prev, p):
                     out.add(p)
-                    continue
-                if minor and step_size == 3 and {p % 12, prev % 12} == {(tonic + 8) % 12, leading}:
-                    out.add(p)   # the augmented second between the sixth and the raised seventh
                     continue
                 if abs(leap) > 5 and abs(leap) != 12 and voice != Voice.BASS \
                         and not (1 <= step_size <= 2 and (p - prev) * leap < 0):
@@ -193,6 +189,76 @@ class VoiceLeading:
                 out[p] = -cost
         return out
 
+    def melodic_length_faults(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int]) -> set[int]:
+        """Lengths after which the voice's next note, already fixed (a kept bar after the written ones), would
+        be reached by a leap the style avoids (the seam is judged with the note that makes it), or that would
+        hold the note against its chromatic other in a fixed voice, or up to it (a cross relation)."""
+        line = self.lines[voice]
+        others = [self.lines[o] for o in Voice if o != voice]
+        out = set()
+        for d in lengths:
+            end = step + d + 1
+            nxt = line[end] if end < len(line) else None
+            if _pitch(nxt) and nxt != pitch and self._bad_interval(pitch, nxt):
+                out.add(d)
+                continue
+            # A cross relation with a fixed voice while the note is held, or as it ends.
+            if any(_pitch(q) and _cross(pitch, q, self.key) for o in others for q in o[step + 1:min(end + 1, len(o))]):
+                out.add(d)
+        return out
+
+    def _bad_interval(self, a: int, b: int) -> bool:
+        """A tritone, a seventh, more than an octave, or (in minor) the augmented second 6̂–♯7̂."""
+        size = abs(b - a)
+        if size in (6, 10, 11) or size > 12:
+            return True
+        tonic = self.key.tonic
+        return (self.key.mode == "minor" and size == 3
+                and {a % 12, b % 12} == {(tonic + 8) % 12, (tonic + 11) % 12})
+
+    # ---- suspensions ---------------------------------------------------------------------------
+    def suspension_lengths(self, voice: Voice, step: int, pitch: int, start: int, lengths: Iterable[int]) -> set[int]:
+        """Lengths that would make the note of ``pitch`` (begun at ``start``, sounding at ``step``) a suspension:
+        prepared (consonant with the bass where it began), held over the next beat where it is a 2nd, 4th,
+        7th or 9th above the bass, and let go after half a beat or a beat — while the bass holds — where a
+        step down is consonant with it.  Upper voices only."""
+        if voice == Voice.BASS:
+            return set()
+        bass = self.lines[Voice.BASS]
+        beat = step if step % self.beat == 0 and start < step else (step // self.beat + 1) * self.beat
+        if beat + self.beat + 1 >= len(bass):
+            return set()
+        before, on = bass[start + 1], bass[beat + 1]
+        if not _pitch(before) or not _pitch(on) or pitch <= on:
+            return set()
+        if (pitch - before) % 12 not in _CONSONANT or (pitch - on) % 12 not in _SUSPENDED:
+            return set()
+        out = set()
+        for end in (beat + self.beat // 2, beat + self.beat):
+            held = bass[beat + 1:end + 2]
+            if all(q == on for q in held) and any((r - on) % 12 in _CONSONANT for r in (pitch - 1, pitch - 2)):
+                out |= {d for d in lengths if step + d == end}
+        return out
+
+    def resolutions(self, voice: Voice, step: int, candidates: Iterable[int]) -> set[int]:
+        """Where ``voice``'s note before ``step`` was a suspension (held over a beat, dissonant with the bass
+        there): the ``candidates`` that resolve it, a step down and consonant with the bass; else empty."""
+        if voice == Voice.BASS:
+            return set()
+        i = step + 1
+        line, bass = self.lines[voice], self.lines[Voice.BASS]
+        held = line[i - 1]
+        if not _pitch(held):
+            return set()
+        j = i - 1
+        while j > 0 and line[j - 1] == held:
+            j -= 1
+        beat = ((j - 1) // self.beat + 1) * self.beat   # the first beat after the note began
+        if not (j - 1 < beat < step) or not _pitch(bass[beat + 1]) or (held - bass[beat + 1]) % 12 not in _SUSPENDED:
+            return set()
+        now = bass[i]
+        return {p for p in candidates if 1 <= held - p <= 2 and (not _pitch(now) or (p - now) % 12 in _CONSONANT)}
+
     def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int]) -> set[int]:
         """Lengths of the stretch [step, step + d) of a note of ``pitch`` that would break a rule."""
         banned: set[int] = set()
@@ -230,6 +296,17 @@ class VoiceLeading:
             if _parallel(before, after, was, now):
                 return True
         return False
+
+
+#: Intervals above the bass, in semitones modulo the octave: consonant (with the fourth-less triads' notes),
+#: and those a suspension holds (a 2nd or 9th, a 4th, a 7th).
+_CONSONANT = frozenset({0, 3, 4, 7, 8, 9})
+_SUSPENDED = frozenset({1, 2, 5, 10, 11})
+
+
+def _pitch(value) -> bool:
+    """Is a line's value a sounding pitch (not a rest, not unknown)?"""
+    return isinstance(value, int) and value != REST
 
 
 #: Neighbouring upper voices, which stay within an octave of each other (the bass may go further).

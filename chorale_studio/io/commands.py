@@ -5,12 +5,12 @@ import argparse
 import sys
 
 from ..score import edits
-from .files import load_any, save_any
+from .files import load_input, save_any
 
 
 def convert(args: argparse.Namespace) -> int:
     """Convert by extension; what the import adjusted is listed on stderr once the output is saved."""
-    result = load_any(args.input)
+    result = load_input(args)
     if getattr(args, "transpose", 0):
         result.score = edits.transposed(result.score, args.transpose)
         out = len(edits.out_of_range(result.score))

@@ -14,8 +14,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from ..errors import ChoraleError, FileFormatError
-from ..score.model import STEPS_PER_QUARTER, Key, Meter, Note, Score, Voice
+from ..errors import ChoraleError, FileFormatError, ImportCancelled
+from ..score.model import STEPS_PER_QUARTER, Key, Meter, Note, Score, ScoreError, Voice
 
 #: Files larger than this are refused before parsing: no chorale comes close, and a parser
 #: handed a huge or hostile file could take minutes or all the memory.
@@ -60,6 +60,8 @@ def reading(path: Path, what: str) -> Iterator[None]:
     prefix = f"could not read {path}: "
     try:
         yield
+    except ImportCancelled:
+        raise
     except ChoraleError as exc:
         text = one_line(exc)
         raise FileFormatError(text if text.startswith(prefix) else prefix + text) from None
@@ -97,6 +99,27 @@ def check_bar_count(end_quarters: Fraction | float, meter: Meter) -> None:
         raise FileFormatError(f"the piece has {bars} bars; Chorale Studio handles up to {Score.MAX_BARS}")
 
 
+#: Meters Chorale Studio does not write, read as bars of one it does (every note keeps its time):
+#: written meter → (the meter read, how many of its bars make one written bar).
+_READ_AS = {(2, 2): (Meter(4, 4), 1), (6, 8): (Meter(3, 4), 1), (12, 8): (Meter(3, 4), 2), (6, 4): (Meter(3, 4), 2)}
+
+
+def chorale_meter(numerator: int, denominator: int, messages: list[str], *, read_others: bool = True) -> Meter:
+    """The file's meter as a Score's: 4/4 and 3/4 as they are; 2/2, 6/8, 12/8 and 6/4 (when ``read_others``)
+    as bars of 4/4 or 3/4 of the same length (said in ``messages``); any other is refused."""
+    if read_others and (numerator, denominator) in _READ_AS:
+        meter, count = _READ_AS[numerator, denominator]
+        bars = "a bar" if count == 1 else f"{count} bars"
+        messages.append(f"the piece is in {numerator}/{denominator}, which Chorale Studio does not write; each of its "
+                        f"bars was read as {bars} of {meter} (every note keeps its time)")
+        return meter
+    try:
+        return Meter(numerator, denominator)
+    except ScoreError:
+        raise FileFormatError(f"the piece is in {numerator}/{denominator}; Chorale Studio handles 4/4 and 3/4 only "
+                              "(and reads 2/2, 6/8, 12/8 and 6/4 as bars of those)") from None
+
+
 def voice_count_error(count: int, fmt: str, what: str) -> FileFormatError:
     """'this MIDI file has 6 voices; …' — ``fmt`` names the format, ``what`` its unit (voice, part)."""
     noun = what if count == 1 else what + "s"
@@ -130,8 +153,9 @@ def build_score(
     """
     spb = meter.steps_per_bar
     pickup = to_step(pickup_quarters)
-    if pickup >= spb or pickup < 0:
-        raise FileFormatError(f"a pickup of {float(pickup_quarters)} quarter notes is longer than a {meter} bar")
+    if pickup < 0:
+        raise FileFormatError(f"a pickup of {float(pickup_quarters)} quarter notes is shorter than nothing")
+    pickup %= spb   # a written bar read as several (12/8 as 3/4): the pickup fills the last of them
     shift = (spb - pickup) % spb
 
     moved_notes = 0

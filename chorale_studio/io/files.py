@@ -16,6 +16,7 @@ from .atomic import atomic_write_bytes
 from .common import ImportResult, check_size, one_line, reading
 from .midi import read_midi, write_midi
 from .musicxml import MUSICXML_SUFFIXES, read_musicxml, write_musicxml
+from .parts import Chooser, parse_parts
 from .project import load_project, save_project
 
 MIDI_SUFFIXES = (".mid", ".midi")
@@ -35,19 +36,30 @@ def _unsupported(path: Path, verb: str) -> FileFormatError:
                            f"(use {', '.join(SUPPORTED)})")
 
 
-def load_any(path: str | Path) -> ImportResult:
-    """Read a piece from any supported file; the extension decides the format."""
+def load_any(path: str | Path, *, parts: Sequence[int] | None = None, choose: Chooser | None = None
+             ) -> ImportResult:
+    """Read a piece from any supported file; the extension decides the format.
+
+    Of a MIDI or MusicXML file with more than four voices, ``parts`` (0-based, S, A, T, B order) are
+    read, or those ``choose`` picks where the names do not say (``io.parts``).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in MIDI_SUFFIXES:
-        return read_midi(path)
+        return read_midi(path, parts=parts, choose=choose)
     if suffix in MUSICXML_SUFFIXES:
-        return read_musicxml(path)
+        return read_musicxml(path, parts=parts, choose=choose)
     if suffix == PROJECT_SUFFIX:
         return ImportResult(score=load_project(path).score, messages=[], source=path)
     if suffix == TEXT_SUFFIX:
         return _read_token_text(path)
     raise _unsupported(path, "read")
+
+
+def load_input(args: Any) -> ImportResult:
+    """The input file of a `chorale-studio` command (``args.input``), with the parts its ``--parts`` names."""
+    parts = getattr(args, "parts", None)
+    return load_any(args.input, parts=parse_parts(parts) if parts else None)
 
 
 def _read_token_text(path: Path) -> ImportResult:

@@ -17,14 +17,16 @@ import io
 from collections import defaultdict, deque
 from fractions import Fraction
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import mido
 
 from ..errors import FileFormatError
-from ..score.model import STEPS_PER_QUARTER, Key, Meter, Score, ScoreError, Voice
+from ..score.model import STEPS_PER_QUARTER, Key, Meter, Score, Voice
 from .atomic import atomic_write_bytes
-from .common import (ImportResult, RawNote, build_score, check_bar_count, check_size, estimate_key, reading,
+from .parts import Chooser, PartInfo, choose_parts
+from .separate import separate
+from .common import (ImportResult, RawNote, build_score, check_bar_count, check_size, chorale_meter, estimate_key, reading,
                      to_step, voice_count_error)
 
 EXPORT_TICKS_PER_QUARTER = 480
@@ -53,18 +55,25 @@ def key_to_midi_name(key: Key) -> str:
     return tonic + "m" if key.mode == "minor" else tonic
 
 
-def read_midi(path: str | Path) -> ImportResult:
-    """Read a four-voice MIDI file into a Score; raise FileFormatError if it is not one."""
+def read_midi(path: str | Path, *, parts: Sequence[int] | None = None, choose: Chooser | None = None
+              ) -> ImportResult:
+    """Read a four-voice MIDI file into a Score; raise FileFormatError if it is not one.
+
+    Fewer than four voices (one track, or a keyboard's two hands) are separated (``io.separate``); of
+    more, the four named Soprano, Alto, Tenor, Bass, or ``parts`` (0-based, S, A, T, B order), or those
+    ``choose`` picks, are read.
+    """
     path = Path(path)
     with reading(path, "MIDI file"):
         check_size(path)
         # From memory, not the open file: mido reads a chunk by its stated length, and a damaged
         # length (4 GB in a 100-byte file) would make a file read allocate all of it.
         midi = mido.MidiFile(file=io.BytesIO(path.read_bytes()))
-        return _import(midi, path)
+        return _import(midi, path, parts, choose)
 
 
-def _import(midi: mido.MidiFile, path: Path) -> ImportResult:
+def _import(midi: mido.MidiFile, path: Path, parts: Sequence[int] | None, choose: Chooser | None
+            ) -> ImportResult:
     if midi.type == 2:
         raise FileFormatError("MIDI type 2 (independent sequences) is not supported")
     tpq = midi.ticks_per_beat
@@ -77,6 +86,7 @@ def _import(midi: mido.MidiFile, path: Path) -> ImportResult:
     title = ""
     fermatas: list[Fraction] = []
     voices: dict[tuple[int, int], list[RawNote]] = defaultdict(list)
+    track_names: dict[int, str] = {}
     drums = 0
     for track_no, track in enumerate(midi.tracks):
         tick = 0
@@ -88,8 +98,10 @@ def _import(midi: mido.MidiFile, path: Path) -> ImportResult:
                     tempo_us = (tick, msg.tempo)
             elif msg.type == "time_signature":
                 meters.append((tick, msg.numerator, msg.denominator))
-            elif msg.type == "track_name" and track_no == 0 and not title:
-                title = msg.name.strip()
+            elif msg.type == "track_name":
+                track_names.setdefault(track_no, msg.name.strip())
+                if track_no == 0 and not title:
+                    title = msg.name.strip()
             elif msg.type == "marker" and msg.text.strip() == FERMATA_MARKER:
                 fermatas.append(Fraction(tick, tpq))
             elif msg.type == "key_signature" and key is None:
@@ -115,14 +127,25 @@ def _import(midi: mido.MidiFile, path: Path) -> ImportResult:
     if drums:
         messages.append(f"ignored {drums} drum note(s) on channel 10")
 
-    meter = _meter(meters)
-    found = [sorted(voices[k], key=lambda r: (r.onset, r.pitch)) for k in sorted(voices) if voices[k]]
+    meter = _meter(meters, messages)
+    streams = [k for k in sorted(voices) if voices[k]]
+    found = [sorted(voices[k], key=lambda r: (r.onset, r.pitch)) for k in streams]
     if not found:
         raise FileFormatError("the MIDI file contains no notes")
-    if len(found) != 4:
-        raise voice_count_error(len(found), "MIDI", "voice")
     check_bar_count(max(r.end for v in found for r in v), meter)
     remarks = []
+    if len(found) > 4 or parts is not None:
+        infos = [_info(i, track_names.get(track, ""), notes) for i, ((track, _channel), notes)
+                 in enumerate(zip(streams, found))]
+        refusal = voice_count_error(len(found), "MIDI", "voice") if len(found) != 4 else None
+        if refusal is not None:
+            refusal = FileFormatError(f"{refusal}; choose four with --parts, e.g. --parts 1,2,3,4")
+        choice = choose_parts(infos, parts, choose, unit="voice", refusal=refusal)
+        found = [found[i] for i in choice.indices]
+        if choice.remark:
+            remarks.append(choice.remark)
+    elif len(found) < 4:
+        found = _separated(found, messages)
     if key is None:
         bass = found[3]
         key = estimate_key(found, bass[-1].pitch if bass else None)
@@ -133,7 +156,35 @@ def _import(midi: mido.MidiFile, path: Path) -> ImportResult:
     return ImportResult(score=score, messages=messages, source=path, remarks=remarks)
 
 
-def _meter(meters: list[tuple[int, int, int]]) -> Meter:
+def _info(index: int, name: str, notes: list[RawNote]) -> PartInfo:
+    pitches = [n.pitch for n in notes]
+    return PartInfo(index + 1, name, "", len(pitches), min(pitches), max(pitches))
+
+
+def _separated(found: list[list[RawNote]], messages: list[str]) -> list[list[RawNote]]:
+    """Four voices from one, two or three streams: two (a keyboard's hands) split into S/A above and
+    T/B below where each holds two voices; otherwise all together into S, A, T, B.  Says so in ``messages``."""
+    halves = None
+    if len(found) == 2:
+        upper, lower = sorted(found, key=lambda v: -sum(n.pitch for n in v) / len(v))
+        try:
+            halves = [separate(upper, [Voice.SOPRANO, Voice.ALTO]), separate(lower, [Voice.TENOR, Voice.BASS])]
+            how = "the upper and lower stream"
+        except FileFormatError:   # a hand plays three notes at once somewhere: separate all four together
+            pass
+    if halves is None:
+        halves = [separate([n for v in found for n in v], list(Voice))]
+        how = "the notes" if len(found) == 1 else f"the {len(found)} streams together"
+    by_order = sum(h.by_order for h in halves)
+    by_line = sum(h.by_line for h in halves)
+    streams = "1 track and channel" if len(found) == 1 else f"{len(found)} tracks or channels"
+    messages.append(f"the file has {streams}, not four voices: {how} were separated into soprano, alto, tenor "
+                    f"and bass — {by_order} note(s) by pitch order where every voice sounds, {by_line} by the nearest line; "
+                    "check the voices")
+    return [v for h in halves for v in h.voices]
+
+
+def _meter(meters: list[tuple[int, int, int]], messages: list[str]) -> Meter:
     if not meters:
         return Meter(4, 4)  # the MIDI default when no time signature is given
     meters.sort()
@@ -142,11 +193,7 @@ def _meter(meters: list[tuple[int, int, int]]) -> Meter:
         if (num, den) != first[1:]:
             raise FileFormatError(
                 f"the meter changes from {first[1]}/{first[2]} to {num}/{den}; Chorale Studio needs one meter")
-    try:
-        return Meter(first[1], first[2])
-    except ScoreError:
-        raise FileFormatError(
-            f"the piece is in {first[1]}/{first[2]}; Chorale Studio handles 4/4 and 3/4 only") from None
+    return chorale_meter(first[1], first[2], messages)
 
 
 def midi_bytes(score: Score, programs: Mapping[Voice, int] | None = None) -> bytes:

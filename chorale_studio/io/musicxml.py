@@ -1,7 +1,9 @@
 """MusicXML in and out (music21): four-part chorales, pickups included, and a clean SATB score.
 
-Import takes the four parts in score order as soprano, alto, tenor and bass,
-merges tied notes, keeps the outer note of a chord (top for S/A, bottom for
+Import takes four parts in score order as soprano, alto, tenor and bass; of
+more parts, the four named so (or chosen: ``io.parts``); two parts (or the two
+staves of one) as a closed score, S/A and T/B by their MusicXML voices or, in
+bars written as chords, by pitch.  It merges tied notes, keeps the outer note of a chord (top for S/A, bottom for
 T/B), quantises to sixteenths and reports every change.  A pickup bar becomes
 ``Score.pickup``: the music is shifted so that bar 0 ends at the first full
 barline.
@@ -23,7 +25,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
-from music21 import (chord, clef, converter, expressions, instrument, key, metadata, meter, note, pitch, stream,
+from music21 import (clef, converter, expressions, instrument, key, metadata, meter, note, pitch, stream,
                      tempo, tie)
 from music21.musicxml import m21ToXml
 
@@ -32,7 +34,8 @@ from ..score.model import STEPS_PER_QUARTER, Key, Meter, Score, ScoreError, Voic
 from .atomic import atomic_write_bytes
 from .romantext import AnalysedChord, PlannedChord
 from .common import (MAX_FILE_BYTES, ImportResult, RawNote, build_score, check_bar_count, check_size,
-                     estimate_key, key_with_mode, reading, to_step, voice_count_error)
+                     chorale_meter, estimate_key, key_with_mode, reading, to_step, voice_count_error)
+from .parts import Chooser, PartInfo, choose_parts
 
 MUSICXML_SUFFIXES = (".musicxml", ".xml", ".mxl")
 
@@ -42,8 +45,10 @@ _CLEFS = {Voice.SOPRANO: clef.TrebleClef, Voice.ALTO: clef.TrebleClef,
           Voice.TENOR: clef.Treble8vbClef, Voice.BASS: clef.BassClef}
 
 
-def read_musicxml(path: str | Path) -> ImportResult:
-    """Read a four-part MusicXML file (.musicxml, .xml or compressed .mxl) into a Score."""
+def read_musicxml(path: str | Path, *, parts: Sequence[int] | None = None, choose: Chooser | None = None
+                  ) -> ImportResult:
+    """Read a chorale from a MusicXML file (.musicxml, .xml or compressed .mxl) into a Score: four parts,
+    a closed score of two, or four voices chosen from many (``parts``, ``choose``: see ``score_from_music21``)."""
     path = Path(path)
     with reading(path, "MusicXML file"):
         check_size(path)
@@ -51,7 +56,7 @@ def read_musicxml(path: str | Path) -> ImportResult:
         parsed = converter.parse(path, format="musicxml")
         if not isinstance(parsed, stream.Score):
             raise FileFormatError("the file holds no score (no parts)")
-        result = score_from_music21(parsed)
+        result = score_from_music21(parsed, parts=parts, choose=choose)
         result.source = path
         shift = (result.score.steps_per_bar - result.score.pickup) % result.score.steps_per_bar
         result.numerals = [n for document in _xml_documents(path) for n in _numerals_in(document, shift)]
@@ -102,27 +107,45 @@ def _xml_documents(path: Path) -> list[bytes]:
         return [archive.read(m) for m in members]
 
 
-def score_from_music21(m21: stream.Score) -> ImportResult:
-    """A music21 score of four parts (S, A, T, B in score order) → Score, with what was adjusted."""
-    parts = list(m21.parts)
-    if len(parts) != 4:
-        raise voice_count_error(len(parts), "MusicXML", "part")
+def score_from_music21(m21: stream.Score, *, parts: Sequence[int] | None = None,
+                       choose: Chooser | None = None, plain: bool = False) -> ImportResult:
+    """A music21 score → Score, with what was adjusted.
+
+    Four parts are S, A, T, B in score order (or as their names say); more parts are chosen by
+    name, by ``parts`` (0-based, S, A, T, B order), by ``choose`` or by default (``io.parts``); two
+    parts are a closed score, soprano and alto on the upper staff, tenor and bass on the lower.
+    ``plain``: only four parts in 4/4 or 3/4 are read, as they stand (the corpora: no choosing of
+    parts, no meter read as another).
+    """
+    all_parts = list(m21.parts)
     messages: list[str] = []
-    chorale_meter = _meter(m21)
+    remarks: list[str] = []
+    if plain and len(all_parts) != 4:
+        raise voice_count_error(len(all_parts), "MusicXML", "part")
+    if len(all_parts) == 2 and parts is None:
+        sounding = [*_staff_voices(all_parts[0], messages), *_staff_voices(all_parts[1], messages)]
+        remarks.append("read the two staves as a closed score: soprano and alto above, tenor and bass below")
+    elif len(all_parts) >= 4:
+        choice = choose_parts([_info(i, p) for i, p in enumerate(all_parts)], parts, choose)
+        sounding = [_sounding(all_parts[i]) for i in choice.indices]
+        if choice.remark:
+            remarks.append(choice.remark)
+    else:
+        count = f"{len(all_parts)} part{'s' if len(all_parts) != 1 else ''}"
+        raise FileFormatError(f"this MusicXML file has {count}; Chorale Studio reads four parts (S, A, T, B), "
+                              "four of more, or a closed score on two staves")
+    chorale_meter, written_bar = _meter(m21, messages, plain)
     voices: list[list[RawNote]] = []
     fermatas: set[Fraction] = set()   # onsets of notes that carry a fermata (phrase ends)
     graces = 0
-    for part in parts:
+    for events in sounding:
         raw: list[RawNote] = []
-        for element in part.stripTies().flatten().notes:
-            if element.duration.isGrace or element.quarterLength == 0:
+        for onset, end, pitches, fermata in events:
+            if end == onset:
                 graces += 1
                 continue
-            onset = Fraction(element.offset)
-            end = onset + Fraction(element.quarterLength)
-            pitches = element.pitches if isinstance(element, chord.Chord) else (element.pitch,)
-            raw.extend(RawNote(onset, end, p.midi) for p in pitches if 0 <= p.midi <= 127)
-            if any(isinstance(e, expressions.Fermata) for e in element.expressions):
+            raw.extend(RawNote(onset, end, p) for p in pitches if 0 <= p <= 127)
+            if fermata:
                 fermatas.add(onset)
         raw.sort(key=lambda r: (r.onset, r.pitch))
         voices.append(raw)
@@ -131,29 +154,78 @@ def score_from_music21(m21: stream.Score) -> ImportResult:
     if not any(voices):
         raise FileFormatError("the file contains no notes")
     check_bar_count(max(r.end for v in voices for r in v), chorale_meter)
-    remarks = []
     chorale_key = _key(m21, voices[3])
     if chorale_key is None:   # as for MIDI: estimate it from the notes and say so
         chorale_key = estimate_key(voices, voices[3][-1].pitch if voices[3] else None)
         remarks.append(f"the file states no key; {chorale_key.name} fits its notes best")
-    pickup = _pickup(parts[0], chorale_meter)
+    pickup = _pickup(all_parts[0], written_bar)
     score = build_score(
         voices, meter=chorale_meter, key=chorale_key, tempo=_tempo(m21),
         title=_title(m21), pickup_quarters=pickup, messages=messages)
-    shift = (score.steps_per_bar - to_step(pickup)) % score.steps_per_bar   # as build_score moved the notes
+    shift = (score.steps_per_bar - to_step(pickup) % score.steps_per_bar) % score.steps_per_bar   # as build_score
     score.fermatas = {to_step(t) + shift for t in fermatas if 0 <= to_step(t) + shift < score.total_steps}
     return ImportResult(score=score, messages=messages, remarks=remarks)
 
 
-def _meter(m21: stream.Score) -> Meter:
-    found = {ts.ratioString for ts in m21.recurse().getElementsByClass(meter.TimeSignature)}
+#: A sounding note or chord: onset and end in quarter notes, MIDI pitches, whether it has a fermata.
+Sounding = tuple[Fraction, Fraction, tuple[int, ...], bool]
+
+
+def _event(element, onset: Fraction) -> Sounding:
+    """``element`` (a note or chord starting at ``onset``) as a Sounding; a grace note ends where it starts."""
+    pitches = tuple(p.midi for p in element.pitches)
+    length = Fraction(0) if element.duration.isGrace else Fraction(element.quarterLength)
+    return onset, onset + length, pitches, any(isinstance(e, expressions.Fermata) for e in element.expressions)
+
+
+def _sounding(part: stream.Part) -> list[Sounding]:
+    """Every note and chord of ``part``, ties merged."""
+    return [_event(e, Fraction(e.offset)) for e in part.stripTies().flatten().notes]
+
+
+def _info(index: int, part: stream.Part) -> PartInfo:
+    pitches = [p.midi for n in part.flatten().notes for p in n.pitches]
+    name = str(part.partName or (part.getInstrument(returnDefault=False) or instrument.Instrument()).partName or "")
+    return PartInfo(index + 1, name.strip(), str(part.partAbbreviation or "").strip(), len(pitches),
+                    min(pitches, default=None), max(pitches, default=None))
+
+
+def _staff_voices(staff: stream.Part, messages: list[str]) -> tuple[list[Sounding], list[Sounding]]:
+    """The upper and lower voice of a closed-score staff: by its MusicXML voices (the one sung higher on
+    average is the upper), and by pitch order in bars written as chords (a single note is both voices)."""
+    by_voice: dict[str, list[Sounding]] = {}
+    chords: list[Sounding] = []
+    for measure in staff.stripTies().getElementsByClass(stream.Measure):
+        start = Fraction(measure.offset)
+        layers = list(measure.voices)
+        if len(layers) >= 2:
+            for layer in layers:
+                by_voice.setdefault(str(layer.id), []).extend(
+                    _event(e, start + Fraction(e.offset)) for e in layer.notes)
+        for element in (layers[0].notes if len(layers) == 1 else measure.notes):
+            chords.append(_event(element, start + Fraction(element.offset)))
+    def mean(events: list[Sounding]) -> float:
+        pitches = [p for e in events for p in e[2]]
+        return sum(pitches) / max(1, len(pitches))
+    layers = sorted(by_voice.values(), key=mean, reverse=True)
+    upper, lower = (layers[0], layers[-1]) if layers else ([], [])
+    if len(layers) > 2:
+        messages.append(f"{staff.partName or 'a staff'}: {len(layers)} voices on one staff; kept the highest "
+                        "and the lowest")
+    for onset, end, pitches, fermata in chords:
+        upper.append((onset, end, (max(pitches),), fermata))
+        lower.append((onset, end, (min(pitches),), fermata))
+    return sorted(upper), sorted(lower)
+
+
+def _meter(m21: stream.Score, messages: list[str], plain: bool = False) -> tuple[Meter, Fraction]:
+    """The meter to read the piece in, and the length in quarter notes of a written bar."""
+    found = {(ts.numerator, ts.denominator) for ts in m21.recurse().getElementsByClass(meter.TimeSignature)}
     if len(found) > 1:
-        raise FileFormatError(f"the meter changes ({', '.join(sorted(found))}); Chorale Studio needs one meter")
-    text = found.pop() if found else "4/4"
-    try:
-        return Meter.parse(text)
-    except ScoreError:
-        raise FileFormatError(f"the piece is in {text}; Chorale Studio handles 4/4 and 3/4 only") from None
+        names = ", ".join(f"{n}/{d}" for n, d in sorted(found))
+        raise FileFormatError(f"the meter changes ({names}); Chorale Studio needs one meter")
+    numerator, denominator = found.pop() if found else (4, 4)
+    return chorale_meter(numerator, denominator, messages, read_others=not plain), Fraction(4 * numerator, denominator)
 
 
 def _key(m21: stream.Score, bass: list[RawNote]) -> Key | None:
@@ -182,13 +254,12 @@ def _title(m21: stream.Score) -> str:
     return str(md.title or md.movementName or "").strip()
 
 
-def _pickup(first_part: stream.Part, chorale_meter: Meter) -> Fraction:
-    """Length in quarter notes of an incomplete first measure (0 when the first bar is full)."""
+def _pickup(first_part: stream.Part, bar: Fraction) -> Fraction:
+    """Length in quarter notes of an incomplete first measure (0 when the first bar, ``bar`` quarters, is full)."""
     measures = first_part.getElementsByClass(stream.Measure)
     if not measures:
         return Fraction(0)
     first = measures[0]
-    bar = Fraction(chorale_meter.steps_per_bar, STEPS_PER_QUARTER)
     length = bar - Fraction(first.paddingLeft) if first.paddingLeft else Fraction(first.duration.quarterLength)
     return length if 0 < length < bar else Fraction(0)
 
@@ -210,9 +281,7 @@ def score_to_music21(score: Score) -> stream.Score:
         singer.partName, singer.partAbbreviation = voice.label, voice.short
         part.insert(0, singer)
         for bar in range(score.bars):
-            bar_start, bar_end = bar * spb, (bar + 1) * spb
-            if bar == 0 and score.pickup:
-                bar_start = bar_end - score.pickup
+            bar_start, bar_end = score.written_span(bar)   # a pickup, and the short last bar balancing it
             measure = stream.Measure(number=bar if score.pickup else bar + 1)
             if bar == 0:
                 measure.insert(0, _CLEFS[voice]())

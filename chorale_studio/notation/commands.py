@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import ChoraleError
 from ..io.atomic import atomic_write_bytes
-from ..io.files import load_any
+from ..io.files import load_input
 from .engrave import EngraveOptions, Engraver, Engraving
 from .mei import Layout
 
@@ -21,7 +21,7 @@ def engrave(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() not in SUFFIXES:
         raise ChoraleError(f"{out.name}: the engraving is written as .svg or .pdf")
-    score = load_any(args.input).score
+    score = load_input(args).score
     layout = Layout(args.layout)
     engraver = Engraver()
     if out.suffix.lower() == ".pdf":

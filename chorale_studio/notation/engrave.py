@@ -183,6 +183,8 @@ _SIZE = re.compile(r'<svg [^>]*?width="([\d.]+)px" height="([\d.]+)px"')
 _INNER = re.compile(r'<svg class="definition-scale"([^>]*?) viewBox="0 0 ([\d.]+) ([\d.]+)"\s*>')
 _TEXT = re.compile(r"(<text [^>]*?)font-size=\"0px\"([^>]*>)(.*?)</text>", re.DOTALL)
 _TEXT_SIZE = re.compile(r'font-size="([\d.]+)px"')
+_PLACEHOLDER = re.compile(r'(class="[^"]*\bplaceholder\b[^"]*")')
+_STROKED = re.compile(r"<(path|rect|polygon|polyline|ellipse)(?![^>]*\sstroke=)([^>]*?)(/?)>")
 
 
 def _plain_text(m: re.Match) -> str:
@@ -201,8 +203,11 @@ def _plain_text(m: re.Match) -> str:
 def flatten_svg(svg: str) -> str:
     """Verovio's page as Qt's SVG renderer can draw it: the nested ``<svg class="definition-scale">``
     becomes a scaled ``<g>`` (Qt draws nothing inside a nested ``<svg>``), and each text's nested
-    ``<tspan>``s (which SVG Tiny does not allow) become plain words of the size they had."""
-    svg = _TEXT.sub(_plain_text, svg)
+    ``<tspan>``s (which SVG Tiny does not allow) become plain words of the size they had.  The lines
+    (staff lines, stems, barlines) get the stroke verovio gives them by a style sheet, which Qt's renderer
+    does not apply: without it they are not drawn at all."""
+    svg = _STROKED.sub(r'<\1\2 stroke="currentColor"\3>', _TEXT.sub(_plain_text, svg))
+    svg = _PLACEHOLDER.sub(r'\1 visibility="hidden"', svg)   # hidden by the style sheet too: a dot at the top left
     size, inner = _SIZE.search(svg), _INNER.search(svg)
     if size is None or inner is None:
         return svg

@@ -57,9 +57,9 @@ def mei_document(score: Score, layout: Layout = Layout.CLOSED, colors: Mapping[C
     harms = _harms(score, numerals, len(STAVES[layout]))
     out = [_HEAD.format(title=escape(score.title or "Chorale")), _score_def(score, layout), "<section>\n"]
     for bar in range(score.bars):
-        pickup = bar == 0 and score.pickup
+        start, end = score.written_span(bar)
         number = bar if score.pickup else bar + 1
-        attrs = f' xml:id="m-{bar}" n="{number}"' + (' metcon="false"' if pickup else "")
+        attrs = f' xml:id="m-{bar}" n="{number}"' + (' metcon="false"' if end - start < score.steps_per_bar else "")
         attrs += ' right="end"' if bar == score.bars - 1 else ""
         out.append(f"<measure{attrs}>\n")
         for staff, (voices, _) in enumerate(STAVES[layout], 1):

@@ -89,15 +89,14 @@ def values(position: int, length: int, notes: bool = True) -> list[tuple[int, in
 
 def bar_start(score: Score, bar: int) -> int:
     """Where the written bar begins: bar 0 of a piece with a pickup holds only its last ``pickup`` steps."""
-    start, end = score.bar_span(bar)
-    return end - score.pickup if bar == 0 and score.pickup else start
+    return score.written_span(bar)[0]
 
 
 def write_bar(score: Score, voice: Voice, bar: int, notes: list[Note] | None = None) -> list[Written]:
     """The written notes and rests of ``voice`` in ``bar`` (``notes``: what the voice sings there,
     by default the score's), in time order."""
     spb = score.steps_per_bar
-    first, bar_end = bar_start(score, bar), (bar + 1) * spb
+    first, bar_end = score.written_span(bar)
     notes = score.notes_between(voice, first, bar_end) if notes is None else notes
     out: list[Written] = []
     now = first

@@ -35,6 +35,14 @@ def laid_over(score: Score, notes: Iterable[VoiceNote]) -> dict[Voice, tuple[Not
     return {v: placed(score, v, score.notes(v), [n for w, n in notes if w == v]) for v in {v for v, _ in notes}}
 
 
+def cleared(score: Score, voice: Voice, start: int, end: int) -> dict[Voice, tuple[Note, ...]]:
+    """``voice`` with [start, end) silent: notes inside removed, notes reaching in trimmed (entering a rest)."""
+    scratch = Score(bars=score.bars, meter=score.meter)
+    scratch.set_notes(voice, score.notes(voice))
+    scratch.clear_range(voice, start, end)
+    return {voice: scratch.notes(voice)}
+
+
 def without(score: Score, notes: Iterable[VoiceNote]) -> dict[Voice, tuple[Note, ...]]:
     """Each touched voice with ``notes`` removed (deleting)."""
     gone = set(notes)

@@ -257,6 +257,21 @@ class Score:
         self._check_bar(bar)
         return bar * self.steps_per_bar, (bar + 1) * self.steps_per_bar
 
+    def written_span(self, bar: int) -> tuple[int, int]:
+        """(start, end) of ``bar`` as notation writes it.  With a pickup, bar 0 holds only its last ``pickup``
+        steps, and the last bar — when nothing sounds in its final ``pickup`` steps — only the steps before
+        them: the short bar that balances the pickup."""
+        start, end = self.bar_span(bar)
+        if self.pickup and bar == 0:
+            start = end - self.pickup
+        elif self.pickup and bar == self.bars - 1 and self.music_end() <= end - self.pickup:
+            end -= self.pickup
+        return start, end
+
+    def music_end(self) -> int:
+        """The step where the last note of any voice ends (0 for a piece without notes)."""
+        return max((ns[-1].end for ns in self._notes.values() if ns), default=0)
+
     def bar_of(self, step: int) -> int:
         return step // self.steps_per_bar
 

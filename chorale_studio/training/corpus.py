@@ -81,7 +81,7 @@ def bach_pieces(limit: int = 0, log: Callable[[str], None] = lambda m: None) -> 
             m21 = corpus.parse(p)
             if len(m21.parts) != 4:
                 continue
-            pieces.append(Piece(f"bach/{name}", "BACH", score_from_music21(m21).score))
+            pieces.append(Piece(f"bach/{name}", "BACH", score_from_music21(m21, plain=True).score))
             seen.add(name)
         except Exception as exc:  # music21 raises many kinds; a skipped chorale is only logged
             log(f"skipped bach/{name}: {type(exc).__name__}: {exc}")

@@ -55,6 +55,20 @@ class ScoreEditor(QObject):
         self.doc.push(NotesCommand(self.doc, edits.laid_over(self.score, [(voice, note)]),
                                    f"Draw {voice.label.lower()} {name}", select_after=[(voice, note)]))
 
+    def enter_notes(self, notes: Iterable[SelectedNote], text: str) -> None:
+        """Lay ``notes`` (one or a chord, one per voice) over what they cover, as one step: note input."""
+        notes = list(notes)
+        if notes:
+            self.doc.push(NotesCommand(self.doc, edits.laid_over(self.score, notes), text, select_after=notes))
+
+    def enter_rest(self, voice: Voice, start: int, end: int) -> bool:
+        """Silence ``voice`` from ``start`` to ``end`` (one step); False when it was silent already."""
+        after = edits.cleared(self.score, voice, start, end)
+        if after[voice] == self.score.notes(voice):
+            return False
+        self.doc.push(NotesCommand(self.doc, after, f"Rest in the {voice.label.lower()}"))
+        return True
+
     def delete_note(self, voice: Voice, note: Note) -> None:
         self.doc.push(NotesCommand(self.doc, edits.without(self.score, [(voice, note)]), "Delete note"))
 

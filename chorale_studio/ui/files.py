@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QThread, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from ..errors import ChoraleError
+from ..errors import ChoraleError, ImportCancelled
 from ..score import Voice
 from .document import ScoreDocument
 from .notifier import Notifier
@@ -80,11 +80,16 @@ class DocumentFiles(QObject):
                 remarks: list[str] = []
             else:
                 from ..io.files import load_any
-                result = load_any(path)
+                from .part_chooser import PartChooser
+                result = load_any(path, choose=lambda parts, default: PartChooser.ask(
+                    self.parent_widget, path.name, parts, default))
                 if not result.score.title:
                     result.score.title = path.stem
                 self.doc.load(result.score, None, imported=True)
                 messages, remarks = list(result.messages), list(result.remarks)
+        except ImportCancelled:
+            self.notifier.show_status(f"{path.name} was not opened", 5000)
+            return False
         except (ChoraleError, OSError) as exc:
             self.notifier.show_error(f"Could not open {path.name}", str(exc))
             return False

@@ -20,6 +20,18 @@ of the snap length (toolbar: 1/16, 1/8, 1/4), drag to make it longer; drag a not
 resize it; arrows move the selection (Shift: by octave or bar); with bars selected in the ruler, Shift+←/→
 selects one bar fewer or more. Right-click a note or a bar for what you can do
 with it.</p>
+<h3>Note input from the keyboard</h3>
+<p>Press <b>N</b> (Edit ▸ Note Input) for a cursor at the playhead in the active voice, as in a notation program.
+Letters <b>A–G</b> enter a note there, in the key signature and in the octave nearest the previous note; the cursor
+moves on. <b>3–7</b> pick the length (sixteenth, eighth, quarter, half, whole), <b>.</b> dots it, <b>0</b> enters
+a rest; <b>↑/↓</b> move the last note by a semitone, <b>Ctrl+↑/↓</b> by an octave; <b>Backspace</b> takes it back;
+<b>←/→</b> move the cursor; <b>Alt+1–4</b> choose the voice. Every note is one undo step. <b>Esc</b> or <b>N</b>
+leaves, and the keys are the roll's again. A MIDI keyboard chosen in Edit ▸ MIDI Input enters what you play at the
+cursor: a chord gives one note per voice from the active voice down.</p>
+<h3>Importing</h3>
+<p>File ▸ Import reads MIDI and MusicXML: four parts, the four sung parts of a score with instruments (found by their
+names, or chosen in a list), a closed score on two staves, or a one-track MIDI file whose voices are separated by
+pitch and line.</p>
 <h3>Locks</h3>
 <p>The lane under the bar numbers locks bars: click locks a whole bar, Alt-click only the active voice,
 right-click chooses voices. Locked music is hatched and is never rewritten by the model.</p>
@@ -85,7 +97,9 @@ class ShortcutsWindow(QDialog):
         self.table.resizeColumnToContents(1)
         note = QLabel("In the piano roll: 1–4 choose the voice · arrows move the selection (Shift: octave, bar) · "
                       "Shift+←/→ with bars selected: one bar fewer or more · Delete removes it · Esc cancels a drag · "
-                      "Ctrl/Shift-drag selects with a rectangle · Ctrl-wheel zooms")
+                      "Ctrl/Shift-drag selects with a rectangle · Ctrl-wheel zooms.\nIn note input (N): A–G enter a "
+                      "note · 3–7 length (sixteenth … whole), . dots it · 0 rest · ↑/↓ semitone, Ctrl+↑/↓ octave · "
+                      "Backspace takes back · ←/→ cursor · Alt+1–4 voice · Esc leaves")
         note.setWordWrap(True)
         _layout(self, self.table, note)
         self.resize(520, 640)

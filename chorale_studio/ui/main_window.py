@@ -25,6 +25,8 @@ from .context_menus import BAR_ACTIONS, NOTE_ACTIONS, PLACE_ACTIONS, ContextMenu
 from .generation_dialogs import bars_text, cells_text
 from .help import HelpWindows
 from .notation.pane import ScorePane
+from .midi_keyboard import MidiKeyboard
+from .note_input import NoteInput
 from .notifier import Notifier
 from .piece_dialogs import TRANSPOSE, TransposeDialog, ask_key_change
 from .piano_roll import SNAP_CHOICES, PianoRoll
@@ -72,6 +74,8 @@ class MainWindow(QMainWindow):
         splitter.setHandleWidth(2)
         self.setCentralWidget(splitter)
         self._add_actions()
+        self.note_input = NoteInput(self.editor, self.registry, self, lambda: self.roll.playhead)
+        self.midi_keyboard = MidiKeyboard(self.note_input, self.registry, self.notifier, self)
         self.transport = TransportBar(self.editor, self.roll, self.registry, self.notifier, audio, self)
         self.addToolBar(self.transport.toolbar)
         t = self.transport
@@ -215,6 +219,8 @@ class MainWindow(QMainWindow):
         self.roll.barMenuRequested.connect(lambda _bar, at: self.context_menus.show(BAR_ACTIONS, at))
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.editor.failed.connect(self.show_error)
+        self.note_input.cursorChanged.connect(self.roll.set_input_cursor)
+        self.note_input.message.connect(lambda text: self.statusBar().showMessage(text, 0))
         self.notifier.status.connect(self.statusBar().showMessage)
         self.notifier.error.connect(self.show_error)
         self.notifier.info.connect(self.show_info)
@@ -429,6 +435,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         self.transport.close()
+        self.midi_keyboard.close()
         self.files.wait_for_jobs()
         self.generation.shutdown()
         self.score_pane.shutdown()

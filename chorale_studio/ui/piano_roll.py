@@ -114,6 +114,15 @@ class PianoRoll(QWidget):
         self.canvas.update()
         self.ruler.update()
 
+    def set_input_cursor(self, cursor) -> None:
+        """Note input's (step, voice, length), kept in view; None hides it."""
+        self.view.input_cursor = cursor
+        if cursor is not None:
+            x = self.view.x_of(cursor[0])
+            if x > self.canvas.width() - 40 or x < 0:
+                self.hbar.setValue(int(cursor[0] * self.view.px_per_step - 40))
+        self.canvas.update()
+
     def set_ghost_notes(self, notes, cells=frozenset(), *, solid: bool = False) -> None:
         """Show ``notes`` in place of the score's notes in ``cells``, without changing the score:
         translucent while they stream in, ``solid`` for a finished candidate."""

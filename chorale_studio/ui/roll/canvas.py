@@ -177,6 +177,7 @@ class NoteCanvas(QWidget):
         painting.paint_notes(p, doc, view, w, g.hidden if g else frozenset(), g.preview if g else ())
         painting.paint_ghosts(p, doc, view, w, h)
         painting.paint_markers(p, view, w)
+        painting.paint_input_cursor(p, doc, view, h)
         painting.paint_band_and_playhead(p, view, g.band if g else None, h)
 
     def event(self, event: QEvent) -> bool:

@@ -220,6 +220,22 @@ def marker_at(view: RollView, pos: QPointF):
     return None
 
 
+def paint_input_cursor(p: QPainter, doc: ScoreDocument, view: RollView, h: float) -> None:
+    """Note input's cursor: the length the next note will take, in its voice's colour, over the voice's range."""
+    if view.input_cursor is None:
+        return
+    step, voice, length = view.input_cursor
+    low, high = doc.score.ranges[voice]
+    color = QColor(theme.VOICE_COLORS[voice])
+    x0, x1 = view.x_of(step), view.x_of(step + length)
+    top, bottom = view.y_of(high), view.y_of(low - 1)
+    color.setAlpha(60)
+    p.fillRect(QRectF(x0, top, x1 - x0, bottom - top), color)
+    color.setAlpha(255)
+    p.setPen(QPen(color, 2.5))
+    p.drawLine(QPointF(x0, 0), QPointF(x0, h))
+
+
 def paint_band_and_playhead(p: QPainter, view: RollView, band: QRectF | None, h: float) -> None:
     if band is not None:
         p.setPen(QPen(theme.RUBBER_BAND_EDGE, 1))

@@ -7,7 +7,7 @@ import math
 
 from PySide6.QtCore import QObject, QRectF, Signal
 
-from ...score import Cell, Note, Score
+from ...score import Cell, Note, Score, Voice
 from ..document import SelectedNote
 
 LOWEST_PITCH = 21    # A0
@@ -43,6 +43,7 @@ class RollView(QObject):
         # key and meter, a piece with the bars a continuation adds): its grid, bar numbers and locks.
         self.piece: Score | None = None
         self.target_cells: frozenset[Cell] = frozenset()   # what Fill would write now: the selection's cells
+        self.input_cursor: tuple[int, Voice, int] | None = None   # note input's (step, voice, length) while on
 
     def shown(self, score: Score) -> Score:
         """The piece the roll draws: the previewed one, else ``score`` (the document's)."""

@@ -1,0 +1,54 @@
+"""Make docs/screenshot-harmony-lane.png: 'Aus meines Herzens Grunde' (BWV 269, Riemenschneider 1)
+with the harmony lane under the roll and the same Roman numerals under the bass staff of the score
+pane, the first eight bars in view.
+
+Run from the checkout:
+    python docs/make_harmony_screenshot.py [OUT_DIR]
+"""
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from make_generation_screenshots import wait_until  # noqa: E402
+
+from chorale_studio.ui import theme  # noqa: E402
+from chorale_studio.ui.main_window import MainWindow  # noqa: E402
+
+
+def main() -> int:
+    from music21 import corpus
+
+    from chorale_studio.io.musicxml import score_from_music21
+
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
+    app = QApplication(sys.argv[:1])
+    theme.apply_theme(app)
+    window = MainWindow(audio="null")
+    window.resize(1600, 1100)
+    window.show()
+    window.doc.load(score_from_music21(corpus.parse("bach/bwv269")).score)
+    window.resizeDocks([window.score_dock], [480], Qt.Vertical)
+    pane, roll = window.score_pane, window.roll
+    app.processEvents()
+    roll.reveal_bars(0, 9)
+    roll.center_on_pitch(62)
+    wait_until(lambda: pane.view.engraving is not None and not (pane._now.isActive() or pane._settle.isActive()
+                                                               or pane.runner.busy), 60_000)
+    app.processEvents()
+    window.grab().save(str(out / "screenshot-harmony-lane.png"))
+    print(f"wrote {out / 'screenshot-harmony-lane.png'}")
+    window.doc.undo_stack.setClean()
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
