@@ -13,7 +13,13 @@ that onset given the expert's own key.
 - *figure*: that, and the same inversion and seventh;
 - *key*: the same local key.
 
-    python benchmarks/harmony.py [--set held-out|tuning|all] [--json]
+Plan obedience (``--plans N``): the first N chorales of the set, each expert analysis taken as a
+chord plan, Bach's soprano kept, alto, tenor and bass harmonized by the shipped model with the plan
+and without it; for each, the share of planned chords that sound with their planned bass somewhere
+within their span (Bach's own voices measured the same way, for calibration), and the texture figures
+``quality.py`` reports for harmonize (complete chords on the beats, unisons, parallels).
+
+    python benchmarks/harmony.py [--set held-out|tuning|all] [--plans N] [--seed S] [--json]
 """
 from __future__ import annotations
 
@@ -51,12 +57,62 @@ def measure(names: tuple[str, ...]) -> dict:
             "naive_with_expert_keys": naive_total.shares(), "seconds_ours": round(seconds, 2)}
 
 
+def obedience(names: tuple[str, ...], count: int, seed: int) -> dict:
+    from chorale_studio.analysis.texture import texture
+    from chorale_studio.generation.engine import generate
+    from chorale_studio.generation.model import ChoraleModel
+    from chorale_studio.generation.requests import HarmonizeRequest, Sampling
+    from chorale_studio.paths import default_model_dir
+    from chorale_studio.score import Voice
+
+    model = ChoraleModel.load(default_model_dir())
+    written = frozenset((Voice.ALTO, Voice.TENOR, Voice.BASS))
+    pieces, totals = [], {"bach": [0, 0], "planned": [0, 0], "free": [0, 0]}
+    for path in [p for p in experts.analysis_paths() if p.stem in names]:
+        if len(pieces) == count:
+            break
+        try:
+            analysis = experts.load(path)
+        except ChoraleError:
+            continue
+        bach = analysis.score.copy()
+        bach.plan = experts.as_plan(analysis)
+        bach.locks = set()
+        melody = bach.copy()
+        for v in written:
+            melody.set_notes(v, [])
+        row = {"analysis": path.stem, "bwv": analysis.bwv, "bars": bach.bars}
+        kept = experts.plan_kept(bach)
+        row["bach"] = kept
+        for name, plan in (("planned", bach.plan), ("free", {})):
+            score = melody.copy()
+            score.plan = dict(plan)
+            start = time.perf_counter()
+            result = generate(model, HarmonizeRequest(score, tuple(written), sampling=Sampling(seed=seed)))
+            out = result.candidates[0].score
+            out.plan = dict(bach.plan)   # measured against the experts' plan either way
+            row[name] = experts.plan_kept(out)
+            row[name + "_seconds"] = round(time.perf_counter() - start, 1)
+            row[name + "_texture"] = texture(out, voices=written).figures()
+        for k in totals:
+            totals[k][0] += row[k][0]
+            totals[k][1] += row[k][1]
+        pieces.append(row)
+    shares = {k: round(a / b, 4) if b else 0.0 for k, (a, b) in totals.items()}
+    return {"pieces": pieces, "kept": totals, "shares": shares}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=SETS, default="held-out")
+    parser.add_argument("--plans", type=int, default=0, metavar="N",
+                        help="also harmonize N chorales with the experts' analyses as chord plans")
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = measure(SETS[args.set])
+    if args.plans:
+        result["plans"] = obedience(SETS[args.set], args.plans, args.seed)
     if args.json:
         print(json.dumps(result, indent=2))
         return
@@ -71,6 +127,20 @@ def main() -> None:
     print(f"{'all':<20} {'':<10} {o['chords']:>6}   {o['degree_and_quality']:>13.1%} {o['figure']:>6.1%} "
           f"{o['key']:>5.1%}   {n['degree_and_quality']:>13.1%} {n['figure']:>6.1%}")
     print(f"our analysis took {result['seconds_ours']} s for {len(result['pieces'])} chorales")
+    if "plans" in result:
+        print("\nplan obedience: planned chords sounding with their bass within their span")
+        print(f"{'analysis':<20} {'bars':>4} {'Bach':>7} {'with plan':>10} {'no plan':>8}   complete chords "
+              f"(plan / none)   parallels per 100 (plan / none)")
+        for p in result["plans"]["pieces"]:
+            def share(k):
+                a, b = p[k]
+                return f"{a / b:.1%}" if b else "-"
+            tp, tf = p["planned_texture"], p["free_texture"]
+            print(f"{p['analysis']:<20} {p['bars']:>4} {share('bach'):>7} {share('planned'):>10} {share('free'):>8}"
+                  f"   {tp['complete_chords']:>6.1%} / {tf['complete_chords']:.1%}"
+                  f"              {tp['parallels_per_100_changes']:.2f} / {tf['parallels_per_100_changes']:.2f}")
+        sh = result["plans"]["shares"]
+        print(f"{'all':<20} {'':>4} {sh['bach']:>7.1%} {sh['planned']:>10.1%} {sh['free']:>8.1%}")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,8 @@ def _add_generate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--meter", choices=["4/4", "3/4"], help="for new: the meter (default 4/4)")
     p.add_argument("--cadence", action="store_true",
                    help="for new and continue: end on the tonic in root position, after the dominant")
+    p.add_argument("--plan", metavar="PLAN.rntxt",
+                   help="a chord plan in RomanText: the written voices sound these chords where it names them")
     p.add_argument("-o", "--output", required=True)
     _add_sampling(p)
 

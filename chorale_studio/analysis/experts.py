@@ -204,3 +204,42 @@ def agreement(analysis: ExpertAnalysis) -> tuple[Agreement, Agreement]:
         ours.add(chord.label, label_of_harmony(h) if h is not None else None)
         naive.add(chord.label, obvious)
     return ours, naive
+
+
+def as_plan(analysis: ExpertAnalysis) -> dict:
+    """The expert analysis as a chord plan for its chorale (step → (key, figure)); figures this program
+    cannot read (augmented sixths, 'Cad64') are left out."""
+    from ..score import Key
+    from .harmony import FigureError, parse_figure
+    plan = {}
+    for c in analysis.chords:
+        tonic, mode = c.key_name.split()
+        key = Key.parse(f"{tonic.replace('-', 'b')} {mode}")
+        try:
+            parse_figure(key, c.figure)
+        except FigureError:
+            continue
+        plan[c.step] = (key, c.figure)
+    return plan
+
+
+def plan_kept(score: Score) -> tuple[int, int]:
+    """(planned chords that sound, planned chords): a planned chord sounds when, somewhere within its span,
+    the bass sings its bass and the four voices sing its tones only, all of them (a seventh chord's fifth
+    may be left out)."""
+    from ..score import Voice
+    from .harmony import planned_chords
+    from .sonority import sonorities
+    chain = sonorities(score)
+    kept = 0
+    planned = planned_chords(score)
+    for chord in planned:
+        in_effect = [s for s in chain if s.step <= chord.at][-1:] + [s for s in chain if chord.at < s.step < chord.until]
+        for s in in_effect:
+            sounding = [p for p in s.pitches if p is not None]
+            tones = {p % 12 for p in sounding}
+            if (len(sounding) == 4 and s.pitch(Voice.BASS) % 12 == chord.bass and tones <= chord.pcs
+                    and chord.required <= tones):
+                kept += 1
+                break
+    return kept, len(planned)

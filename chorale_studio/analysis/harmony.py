@@ -21,6 +21,7 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..score import Key, Score, Voice
@@ -360,16 +361,21 @@ _SEVENTH_FIGURES = ("7", "6/5", "4/3", "4/2")
 
 
 def _numeral(key: Key, offset: int, kind: str) -> str:
-    """The numeral (case, alteration, quality sign) of the chord ``offset`` above the tonic of ``key``."""
-    degrees = _MAJOR_DEGREES if key.mode == "major" else _MINOR_DEGREES
-    if offset in degrees:
-        text = degrees[offset]
-    elif key.mode == "major":
-        text = "b" + _MAJOR_DEGREES[(offset + 1) % 12]
+    """The numeral (case, alteration, quality sign) of the chord ``offset`` above the tonic of ``key``.
+
+    In minor, lower-case vi and vii stand on the raised sixth and seventh (music21's reading), so a
+    minor or diminished chord on the natural ones is written bvi, bvii, a major one on the raised
+    ones #VI, #VII."""
+    upper = kind in _MAJOR_LIKE
+    if key.mode == "major":
+        text = _MAJOR_DEGREES.get(offset) or "b" + _MAJOR_DEGREES[(offset + 1) % 12]
+    elif offset in (8, 9, 10, 11):
+        natural = offset in (8, 10)
+        text = ("VI" if offset in (8, 9) else "VII")
+        text = ("" if natural else "#") + text if upper else ("b" if natural else "") + text
     else:
-        # Minor: the raised sixth reads as vi (music21's quality convention); others as altered degrees.
-        text = {1: "bII", 4: "#III", 6: "#IV", 9: "VI"}[offset]
-    if kind not in _MAJOR_LIKE:
+        text = _MINOR_DEGREES.get(offset) or {1: "bII", 4: "#III", 6: "#IV"}[offset]
+    if not upper:
         text = text.lower()
     return text + {"o": "o", "o7": "o", "ø7": "ø", "+": "+"}.get(kind, "")
 
@@ -424,3 +430,113 @@ def harmony(score: Score) -> HarmonyAnalysis:
         chords.append(Harmony(seg.step, seg.end, key, root, seg.kind, seg.bass,
                               figure(key, root, seg.kind, seg.bass), cadence))
     return HarmonyAnalysis(chords)
+
+
+# ---- reading a figure back: a chord plan's chords ---------------------------------------------------------
+class FigureError(ValueError):
+    """A Roman numeral this program cannot read."""
+
+
+_NUMERALS = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7}
+_MAJOR_STEPS = (0, 2, 4, 5, 7, 9, 11)
+_MINOR_STEPS = (0, 2, 3, 5, 7, 8, 10)
+_INVERSIONS = {"": 0, "6": 1, "6/4": 2, "64": 2, "7": 0, "6/5": 1, "65": 1, "4/3": 2, "43": 2, "4/2": 3, "42": 3,
+               "2": 3}
+_SEVENTH_FIGURES_READ = frozenset(("7", "6/5", "65", "4/3", "43", "4/2", "42", "2"))
+_FIGURE = re.compile(r"^([b#]?)(VII|VI|V|IV|III|II|I|vii|vi|v|iv|iii|ii|i)([o+ø]?)"
+                     r"(6/4|6/5|4/3|4/2|64|65|43|42|7|6|2)?(?:/(.+))?$")
+
+
+def _degree_root(key: Key, accidental: str, numeral: str, sign: str) -> int:
+    degree = _NUMERALS[numeral.upper()]
+    steps = _MAJOR_STEPS if key.mode == "major" else _MINOR_STEPS
+    offset = steps[degree - 1]
+    if key.mode == "minor" and numeral.islower() and degree in (6, 7):
+        offset += 1        # minor's vi and vii(o) stand on the raised sixth and seventh
+    offset += {"b": -1, "#": 1}.get(accidental, 0)
+    return (key.tonic + offset) % 12
+
+
+def parse_figure(key: Key, figure: str) -> tuple[int, str, int]:
+    """A RomanText figure in ``key`` → (root pitch class, kind, bass pitch class): 'V6/5' in C → (7, '7', 11).
+
+    Reads what ``figure`` writes: numerals with case for quality, o / ø / + signs, b / # before the
+    numeral, inversions (6, 6/4, 7, 6/5, 4/3, 4/2) and applied chords ('viio7/V').  Raises FigureError
+    for anything else (augmented sixths, 'Cad64', 'N6')."""
+    m = _FIGURE.match(figure.strip())
+    if m is None:
+        raise FigureError(f"{figure!r} is not a Roman numeral this program reads (e.g. I, V6, ii6/5, V7/V)")
+    accidental, numeral, sign, inversion, target = m.groups()
+    inversion = inversion or ""
+    local = key
+    if target:
+        t = _FIGURE.match(target)
+        if t is None or t.group(4) or t.group(5):
+            raise FigureError(f"{figure!r}: the chord after '/' must be a plain numeral, e.g. V or ii")
+        t_root = _degree_root(key, t.group(1), t.group(2), t.group(3))
+        mode = "major" if t.group(2).isupper() else "minor"
+        local = Key(0, mode).transposed((t_root - (0 if mode == "major" else 9)) % 12)
+    root = _degree_root(local, accidental, numeral, sign)
+    seventh = inversion in _SEVENTH_FIGURES_READ
+    if sign == "o":
+        kind = "o7" if seventh else "o"
+    elif sign == "ø":
+        kind = "ø7"
+    elif sign == "+":
+        kind = "+"
+    elif numeral.isupper():
+        if seventh:
+            scale = _scale(local)
+            kind = "7" if (root + 10) % 12 in scale or (root + 11) % 12 not in scale else "M7"
+        else:
+            kind = "M"
+    else:
+        kind = "m7" if seventh else "m"
+    intervals = sorted(KINDS[kind])
+    index = _INVERSIONS[inversion]
+    if index >= len(intervals):
+        raise FigureError(f"{figure!r}: a triad has no third inversion")
+    return root, kind, (root + intervals[index]) % 12
+
+
+@dataclass(frozen=True)
+class PlannedChord:
+    """A chord of the composer's plan (``Score.plan``): from ``at`` until the next planned chord (or, where
+    the plan stops, the end of its bar), its pitch classes, bass and the tones that must sound (all, but
+    a seventh chord may leave out its fifth)."""
+
+    at: int
+    until: int
+    figure: str
+    key: Key
+    pcs: frozenset[int]
+    bass: int
+    required: frozenset[int]
+
+
+def planned_chords(score: Score) -> list[PlannedChord]:
+    """The score's chord plan read: every planned chord with its span.  FigureError names bar and beat."""
+    out = []
+    steps = sorted(score.plan)
+    spb = score.steps_per_bar
+    for i, step in enumerate(steps):
+        key, text = score.plan[step]
+        try:
+            root, kind, bass = parse_figure(key, text)
+        except FigureError as exc:
+            raise FigureError(f"{where(score, step)}: {exc}") from None
+        bar_end = (step // spb + 1) * spb
+        following = steps[i + 1] if i + 1 < len(steps) else None
+        until = following if following is not None and following < bar_end + spb else bar_end
+        intervals = KINDS[kind]
+        pcs = frozenset((root + k) % 12 for k in intervals)
+        required = pcs - ({(root + 7) % 12} if kind in SEVENTHS and intervals[2] == 7 else set())
+        out.append(PlannedChord(step, min(until, score.total_steps), text, key, pcs, bass, required))
+    return out
+
+
+def where(score: Score, step: int) -> str:
+    """'bar 3, beat 2.5': a step as the composer counts (bars from 1 as the roll numbers them)."""
+    bar = score.bar_of(step)
+    beat = 1 + (step - bar * score.steps_per_bar) / score.meter.steps_per_beat
+    return f"bar {bar + 1}, beat {format(beat, 'g')}"

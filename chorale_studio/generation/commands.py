@@ -30,6 +30,8 @@ def _request(args: argparse.Namespace, sampling: Sampling) -> Request:
     from ..io.files import load_input
 
     score = load_input(args).score
+    if args.plan:
+        score.plan = read_plan(args.plan, score)
     if args.mode == "continue":
         return ContinueRequest(score, sampling=sampling, cadence=args.cadence)
     if args.cadence:
@@ -41,6 +43,20 @@ def _request(args: argparse.Namespace, sampling: Sampling) -> Request:
     if not args.voices:
         raise GenerationError("--mode harmonize needs --voices, the voices to write (e.g. A,T,B)")
     return HarmonizeRequest(score, voices, start, end, sampling)
+
+
+def read_plan(path: str, score) -> dict:
+    """A RomanText file's chords as the score's chord plan (step → (key, figure))."""
+    from ..errors import FileFormatError
+    from ..io.common import reading
+    from ..io.romantext import read_romantext
+
+    with reading(Path(path), "RomanText file"):
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise FileFormatError("it is not RomanText (not UTF-8 text)") from None
+        return {c.step: (c.key, c.figure) for c in read_romantext(text, score)}
 
 
 def generate(args: argparse.Namespace) -> int:

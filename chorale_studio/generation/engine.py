@@ -32,7 +32,8 @@ from ..tokens import grammar as G
 from ..tokens import vocab as V
 from ..tokens.decode import decode_words
 from ..tokens.encode import Header, bar_words
-from .cadence import Cadence, PhraseEnd, Phrasing
+from . import plan as chord_plan
+from .cadence import Cadence, PhraseEnd
 from .model import ChoraleModel
 from .requests import (Candidate, GenerationError, GenerationResult, NewRequest, Progress, Request)
 from .rules import VoiceLeading
@@ -111,6 +112,7 @@ def generate(model: ChoraleModel, request: Request, *, progress: ProgressCallbac
     base = request.base()
     header = _header(model, base, settings.style)
     targets = request.targets(base)
+    chord_plan.check(base, targets)   # a plan the given voices contradict is refused before sampling
     windows = plan(targets, base.bars, isinstance(request, NewRequest), revise=not settings.quick)
     cadence = getattr(request, "cadence", False)   # New and Continue may end with one
     scores = [base.copy() for _ in range(settings.candidates)]
@@ -233,7 +235,7 @@ def _row(model: ChoraleModel, score: Score, window: Window, header: Header, stri
     guard = VoiceLeading(score, window.start, window.bars, unknown)
     ends = _phrase_ends(score, window, cadence, unknown)
     return Row(prompt=prompt, state=state, guard=guard, forced_bars=forced, strict=strict,
-               cadence=Phrasing(ends) if ends else None)
+               cadence=chord_plan.phrasing(ends, score, window.start, window.bars))
 
 
 def _phrase_ends(score: Score, window: Window, cadence: bool, unknown: frozenset[Cell]) -> tuple:

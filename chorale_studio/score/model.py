@@ -223,6 +223,9 @@ class Score:
     locks: set[Cell] = field(default_factory=set)
     #: Steps where a phrase ends: the chord sounding there carries a fermata (on a beat).
     fermatas: set[int] = field(default_factory=set)
+    #: The composer's chord plan: step → (key, Roman numeral figure as RomanText writes it, e.g. 'V6/5').
+    #: Generation writes these chords at these steps; bars without one are free.
+    plan: dict[int, tuple[Key, str]] = field(default_factory=dict)
     _notes: dict[Voice, list[Note]] = field(default_factory=lambda: {v: [] for v in Voice}, repr=False)
 
     MAX_BARS = 2000
@@ -241,6 +244,9 @@ class Score:
             raise ScoreError(f"a pickup of {self.pickup!r} steps does not fit in a {self.meter} bar")
         self.fermatas = set(self.fermatas)
         for step in self.fermatas:
+            self._check_step(step)
+        self.plan = dict(self.plan)
+        for step in self.plan:
             self._check_step(step)
 
     # ---- geometry -------------------------------------------------------------------------
@@ -442,6 +448,7 @@ class Score:
             self._notes[v] = out
         self.locks = {(v, b + count if b >= at else b) for v, b in self.locks}
         self.fermatas = {s + shift if s >= cut else s for s in self.fermatas}
+        self.plan = {s + shift if s >= cut else s: chord for s, chord in self.plan.items()}
         self.bars += count
 
     def delete_bars(self, at: int, count: int = 1) -> None:
@@ -455,6 +462,7 @@ class Score:
             self._notes[v] = sorted(n.with_(start=n.start - (e - s)) if n.start >= e else n for n in self._notes[v])
         self.locks = {(v, b - count if b >= at + count else b) for v, b in self.locks if not at <= b < at + count}
         self.fermatas = {f - (e - s) if f >= e else f for f in self.fermatas if not s <= f < e}
+        self.plan = {f - (e - s) if f >= e else f: chord for f, chord in self.plan.items() if not s <= f < e}
         self.bars -= count
 
     # ---- locks ----------------------------------------------------------------------------
@@ -488,6 +496,7 @@ class Score:
         out.ranges = dict(self.ranges)
         out.locks = set(self.locks)
         out.fermatas = set(self.fermatas)
+        out.plan = dict(self.plan)
         out._notes = {v: list(ns) for v, ns in self._notes.items()}
         return out
 
@@ -511,6 +520,7 @@ class Score:
         for v in Voice:
             out._notes[v] = [n.with_(pitch=n.pitch + semitones) for n in self._notes[v]]
         out.key = self.key.transposed(semitones)
+        out.plan = {s: (k.transposed(semitones), figure) for s, (k, figure) in self.plan.items()}
         return out
 
     def window(self, start_bar: int, bars: int) -> "Score":
@@ -526,15 +536,16 @@ class Score:
                              for n in self.notes_between(v, s, e)]
         out.locks = {(v, b - start_bar) for v, b in self.locks if start_bar <= b < start_bar + bars}
         out.fermatas = {f - s for f in self.fermatas if s <= f < e}
+        out.plan = {f - s: chord for f, chord in self.plan.items() if s <= f < e}
         return out
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Score):
             return NotImplemented
         return (self.bars, self.meter, self.key, float(self.tempo), self.title, self.pickup, self.ranges,
-                self.locks, self.fermatas, self._notes) == (
+                self.locks, self.fermatas, self.plan, self._notes) == (
                     other.bars, other.meter, other.key, float(other.tempo), other.title, other.pickup, other.ranges,
-                    other.locks, other.fermatas, other._notes)
+                    other.locks, other.fermatas, other.plan, other._notes)
 
     def same_music(self, other: "Score") -> bool:
         """True when both scores have the same bars, meter and notes (ignores key, tempo, locks)."""
@@ -553,6 +564,8 @@ class Score:
             "voices": {v.short: [[n.start, n.length, n.pitch] for n in self._notes[v]] for v in Voice},
             "locks": sorted([v.short, b] for v, b in self.locks),
             "fermatas": sorted(self.fermatas),
+            **({"plan": [{"step": step, "key": {"fifths": k.fifths, "mode": k.mode}, "figure": figure}
+                         for step, (k, figure) in sorted(self.plan.items())]} if self.plan else {}),
         }
 
     @classmethod
@@ -575,6 +588,10 @@ class Score:
             score.set_locked([(Voice.parse(v), int(b)) for v, b in data.get("locks", [])])
             for step in data.get("fermatas") or []:
                 score.set_fermata(int(step))
+            for chord in data.get("plan") or []:
+                step = int(chord["step"])
+                score._check_step(step)
+                score.plan[step] = (Key(int(chord["key"]["fifths"]), str(chord["key"]["mode"])), str(chord["figure"]))
         except ScoreError:
             raise
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
