@@ -46,7 +46,7 @@ def phrasing(ends: tuple, score: Score, first_bar: int, bars: int) -> Phrasing |
     """The rules a window's sampling asks: its phrase ends (``cadence.py``) and the chord plan's."""
     planned = rules(score, first_bar, bars)
     if planned:
-        return PlannedPhrasing(ends + planned, planned[0])
+        return PlannedPhrasing(planned + ends, planned[0])   # the plan before the phrase ends: it is the composer's
     return Phrasing(ends) if ends else None
 
 
@@ -147,10 +147,12 @@ class PlanRules:
             onset_fits = pitch % 12 == c.bass if voice == Voice.BASS else pitch % 12 in c.pcs
             if not onset_fits:
                 before = self.chords[i - 1] if i and self.chords[i - 1].until == c.at else None
+                resolution = c.at + max(1, self.beat // 2)
                 suspended = (voice != Voice.BASS and before is not None and before.at <= start < c.at
+                             and resolution < c.until   # the chord lasts beyond its resolution
                              and pitch % 12 in before.pcs and any((pitch - k) % 12 in c.pcs for k in (1, 2)))
                 if suspended:
-                    beats.append(c.at + max(1, self.beat // 2))   # held over the onset, resolved half a beat on
+                    beats.append(resolution)   # held over the onset, resolved half a beat on
                 else:
                     beats.append(c.at)
             for beat in beats:
