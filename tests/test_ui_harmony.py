@@ -99,3 +99,35 @@ def test_a_note_drawn_into_an_empty_piece_gets_a_numeral(qtbot, model_dir):  # n
             w.editor.draw_note(voice, Note(0, 4, pitch))
         assert figures(w.roll.harmony_lane) == [(0, "I")]
         settle(qtbot, w.score_pane)
+
+
+def test_a_double_click_on_a_beat_plans_its_chord_and_undo_takes_it_back(window, qtbot, monkeypatch):
+    lane, doc = window.roll.harmony_lane, window.doc
+    monkeypatch.setattr("chorale_studio.ui.roll.harmony_lane.QInputDialog.getText",
+                        lambda *args, **kwargs: ("V6/5", True))
+    x = int(window.roll.view.x_of(12) + 4)          # bar 1 (the first full bar), beat 1
+    qtbot.mouseDClick(lane, Qt.LeftButton, pos=QPoint(x, 30))
+    assert doc.score.plan == {12: (doc.score.key, "V6/5")}
+    assert doc.undo_stack.undoText() == "Plan V6/5 at bar 2, beat 1"
+    lane.grab()   # the planned chord is painted on the lane's top line
+    doc.undo_stack.undo()
+    assert doc.score.plan == {}
+
+
+def test_a_figure_the_program_cannot_read_is_refused_and_changes_nothing(window, qtbot):
+    lane, doc = window.roll.harmony_lane, window.doc
+    with qtbot.waitSignal(window.editor.failed) as refused:
+        assert not lane.plan_at(12, "Ger65")
+    assert "Ger65" in refused.args[1] and doc.score.plan == {} and not doc.undo_stack.canUndo()
+
+
+def test_a_romantext_file_becomes_the_plan_of_its_bars_in_one_step(window, tmp_path):
+    lane, doc = window.roll.harmony_lane, window.doc
+    path = tmp_path / "plan.rntxt"
+    path.write_text("Time Signature: 3/4\n\nm1 G: I b2 IV6 b3 V6\nm2 e: i b3 V\n")
+    assert lane.import_plan(path)
+    from chorale_studio.score import Key
+    g, e = Key(1, "major"), Key(1, "minor")
+    assert doc.score.plan == {12: (g, "I"), 16: (g, "IV6"), 20: (g, "V6"), 24: (e, "i"), 32: (e, "V")}
+    doc.undo_stack.undo()
+    assert doc.score.plan == {}

@@ -163,4 +163,5 @@ def assign(target: Score, source: Score) -> None:
         target.set_notes(v, source.notes(v))
     target.locks = set(source.locks)
     target.fermatas = set(source.fermatas)
+    target.plan = dict(source.plan)
 

@@ -160,6 +160,26 @@ class ScoreEditor(QObject):
         where = f"bar {bar + 1}, beat {in_bar // beat + 1}"
         self.doc.push(PieceCommand(self.doc, after, f"{'Phrase end at' if on else 'No phrase end at'} {where}"))
 
+    def plan_chords(self, chords: dict[int, tuple[Key, str] | None], text: str) -> bool:
+        """Set (or, with None, remove) planned chords at their steps: one step.  A figure the program cannot
+        read changes nothing and says why."""
+        from ..analysis.harmony import FigureError, parse_figure
+        after = self.doc.snapshot()
+        for step, chord in chords.items():
+            if chord is None:
+                after.plan.pop(step, None)
+                continue
+            try:
+                parse_figure(*chord)
+            except FigureError as exc:
+                self.failed.emit("Could not plan the chord", str(exc))
+                return False
+            after.plan[step] = chord
+        if after.plan == self.score.plan:
+            return False
+        self.doc.push(PieceCommand(self.doc, after, text))
+        return True
+
     def set_meter(self, meter: Meter) -> None:
         if meter != self.score.meter:
             self.doc.push(PieceCommand(self.doc, edits.with_meter(self.score, meter), f"Meter {meter}"))

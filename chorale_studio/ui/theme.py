@@ -49,6 +49,7 @@ RUBBER_BAND_EDGE = QColor(150, 190, 255)
 TARGET_FILL = QColor(255, 196, 0, 22)     # the cells Fill would write now
 TARGET_EDGE = QColor(255, 196, 0, 170)
 FERMATA = QColor("#ffb74d")              # a phrase end
+PLANNED_CHORD = QColor("#4fc3f7")        # a chord of the composer's plan, in the harmony lane
 
 #: The voice-leading overlay: one colour per rule family.
 OVERLAY_COLORS: dict[str, QColor] = {
