@@ -1,6 +1,7 @@
 """Make docs/screenshot-harmony-lane.png: 'Aus meines Herzens Grunde' (BWV 269, Riemenschneider 1)
 with the harmony lane under the roll and the same Roman numerals under the bass staff of the score
-pane, the first eight bars in view.
+pane, the first nine bars in view; bar 6 (m5) carries a chord plan (the lane's top line), the chords
+the expert analysis names there.
 
 Run from the checkout:
     python docs/make_harmony_screenshot.py [OUT_DIR]
@@ -37,6 +38,9 @@ def main() -> int:
     window.doc.load(score_from_music21(corpus.parse("bach/bwv269")).score)
     window.resizeDocks([window.score_dock], [480], Qt.Vertical)
     pane, roll = window.score_pane, window.roll
+    plan = Path(tempfile.mkdtemp()) / "plan.rntxt"
+    plan.write_text("Time Signature: 3/4\n\nm5 G: V6 b2 vi6/5 b3 viio6\n")
+    roll.harmony_lane.import_plan(plan)
     app.processEvents()
     roll.reveal_bars(0, 9)
     roll.center_on_pitch(62)
