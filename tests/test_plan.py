@@ -107,7 +107,7 @@ def test_harmonizing_with_a_plan_sounds_the_planned_chords(model):  # noqa: F811
         for candidate in result.candidates:
             candidate.score.plan = dict(PLAN)
             kept[name] += experts.plan_kept(candidate.score)[0]
-    # 42 planned chords in six candidates; measured 23 with the plan, 0 without.
+    # 42 planned chords in six candidates; measured 24 with the plan, 0 without.
     assert kept["planned"] >= 18 and kept["free"] <= 4, kept
 
 

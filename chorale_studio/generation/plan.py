@@ -44,9 +44,9 @@ def chords(score: Score) -> list[harmony.PlannedChord]:
 
 def phrasing(ends: tuple, score: Score, first_bar: int, bars: int) -> Phrasing | None:
     """The rules a window's sampling asks: its phrase ends (``cadence.py``) and the chord plan's."""
-    planned = rules(score, first_bar, bars)
-    if planned:
-        return PlannedPhrasing(planned + ends, planned[0])   # the plan before the phrase ends: it is the composer's
+    # The plan before the phrase ends: it is the composer's.  The strict rules still come first (the sampler
+    # asks them before these): with strict voice leading on, a planned chord gives way to parallel fifths.
+    ends = rules(score, first_bar, bars) + ends
     return Phrasing(ends) if ends else None
 
 
@@ -164,19 +164,3 @@ class PlanRules:
     def may_end(self, step: int) -> bool:
         return True
 
-    def on_beat(self, step: int) -> bool:
-        """Is ``step`` a planned chord's onset or one of its beats?"""
-        chord = self._at(step)
-        return chord is not None and (step == chord.at or step % self.beat == 0)
-
-
-@dataclass(frozen=True)
-class PlannedPhrasing(Phrasing):
-    """Phrase ends and a chord plan asked as one.  On a planned chord's beats the plan comes first and the
-    strict rules choose among what it leaves (as they do near the final cadence): the composer's chord is
-    an order, where a phrase end's chord is a wish."""
-
-    plan: PlanRules | None = None
-
-    def final_near(self, step: int) -> bool:
-        return super().final_near(step) or (self.plan is not None and self.plan.on_beat(step))
