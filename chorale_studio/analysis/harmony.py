@@ -101,7 +101,8 @@ class HarmonyAnalysis:
 
 
 # ---- pass 1: chords ---------------------------------------------------------------------------------
-_TEMPLATES = [(root, kind, frozenset((root + i) % 12 for i in KINDS[kind])) for root in range(12) for kind in KINDS]
+_PCS = {(root, kind): frozenset((root + i) % 12 for i in KINDS[kind]) for root in range(12) for kind in KINDS}
+_TEMPLATES_BY_ROOT = {root: [(kind, _PCS[root, kind]) for kind in KINDS] for root in range(12)}
 
 
 def _position(score: Score, step: int) -> str:
@@ -146,17 +147,24 @@ def _chords(score: Score) -> list[tuple[int, int, list[int | None], int, str]]:
     ends = [s.step for s in chain[1:]] + [score.total_steps]
     per_beat = score.meter.steps_per_beat
     fits: list[dict[tuple[int, str], float]] = []
+    states: list[list[tuple[int, str]]] = []
     for s, end in zip(chain, ends):
         weight = min(end - s.step, 2 * per_beat) / per_beat
         if s.step % per_beat == 0:
             weight *= 1.5     # what sounds on the beat names the chord more than what passes between
         pitches = list(s.pitches)
-        fits.append({(root, kind): _fit(pitches, pcs, root, kind, weight) for root, kind, pcs in _TEMPLATES})
-    states: list[list[tuple[int, str]]] = []
-    for i, fit in enumerate(fits):
+        # Chords rooted on a sounding note (a chord without its root is named by what sounds), and the
+        # chords still open from the sonority before, which may continue through this one.
+        roots = {p % 12 for p in pitches if p is not None}
+        fit = {(root, kind): _fit(pitches, pcs, root, kind, weight)
+               for root in roots for kind, pcs in _TEMPLATES_BY_ROOT[root]}
         best = sorted(fit, key=fit.get, reverse=True)[:_KEEP]
-        if i:
-            best += [c for c in states[-1] if c not in best]
+        for c in states[-1] if states else ():
+            if c not in fit:
+                fit[c] = _fit(pitches, _PCS[c], c[0], c[1], weight)
+            if c not in best:
+                best.append(c)
+        fits.append(fit)
         states.append(best)
     # Viterbi: value and back-pointer per candidate chord.
     value = {c: fits[0][c] for c in states[0]}
