@@ -144,9 +144,12 @@ class PlanRules:
         for i, c in enumerate(self.chords):
             first_beat = c.at - c.at % self.beat + self.beat
             beats = [b for b in range(first_beat, c.until, self.beat) if pitch % 12 not in c.pcs]
+            before = self.chords[i - 1] if i and self.chords[i - 1].until == c.at else None
             onset_fits = pitch % 12 == c.bass if voice == Voice.BASS else pitch % 12 in c.pcs
+            if onset_fits and voice != Voice.BASS and before is not None and pitch % 12 not in c.required \
+                    and c.required - before.pcs:
+                beats.append(c.at)   # V, then V7: the fifth held over gives way to the seventh coming in
             if not onset_fits:
-                before = self.chords[i - 1] if i and self.chords[i - 1].until == c.at else None
                 resolution = c.at + max(1, self.beat // 2)
                 suspended = (voice != Voice.BASS and before is not None and before.at <= start < c.at
                              and resolution < c.until   # the chord lasts beyond its resolution
