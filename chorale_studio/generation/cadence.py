@@ -110,7 +110,7 @@ class Cadence:
                 or step < self.final < step + d}
 
     def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int],
-                       start: int | None = None) -> set[int]:
+                       start: int | None = None, sounding: Mapping[Voice, int | None] | None = None) -> set[int]:
         """Lengths of the stretch [step, step + d) of a note of ``pitch`` (begun at ``start``, default
         ``step``) that would hold a pitch foreign to the dominant chord over the dominant beat."""
         # Every voice starts the final chord on its beat: no note is held into it from before.
@@ -158,7 +158,9 @@ PHRASE_CHORDS = {
 @dataclass(frozen=True)
 class PhraseEnd:
     """A phrase end inside the piece (a fermata at window step ``at``, its chord held until ``until``): the
-    four voices start together on a complete triad of ``PHRASE_CHORDS`` in root position, and hold it."""
+    four voices sound a complete triad of ``PHRASE_CHORDS`` in root position there, and hold it.  A voice may
+    carry a note of such a chord into it (forcing every voice to strike it anew left the strict rules no
+    room: parallels into the fermata)."""
 
     key: Key
     at: int
@@ -194,8 +196,20 @@ class PhraseEnd:
         return {d for d in lengths if step <= self.at < step + d or self.at <= step < self.until}
 
     def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int],
-                       start: int | None = None) -> set[int]:
+                       start: int | None = None, sounding: Mapping[Voice, int | None] | None = None) -> set[int]:
+        """A note may be held into the phrase end's chord only if the chord can still be a complete root-position
+        triad with it and with what the other voices sing there (``sounding``, at ``at``); else it ends there
+        and the voice starts the chord afresh."""
+        if sounding is not None and self._fits(voice, pitch, sounding):
+            return set()
         return _held_into(self.at, step, lengths, step if start is None else start)
+
+    def _fits(self, voice: Voice, pitch: int, sounding: Mapping[Voice, int | None]) -> bool:
+        known = {p % 12 for v, p in sounding.items() if v != voice and p is not None and p >= 0} | {pitch % 12}
+        unknown = sum(1 for v, p in sounding.items() if v != voice and p is None)
+        bass = pitch if voice == Voice.BASS else sounding.get(Voice.BASS)
+        return any(known <= chord and len(chord - known) <= unknown and (bass is None or bass < 0 or bass % 12 == root)
+                   for root, chord in self.chords)
 
     def may_end(self, step: int) -> bool:
         return not self.at < step < self.until
@@ -220,9 +234,13 @@ class Phrasing:
         return set().union(*(end.banned_rests(step, lengths) for end in self.ends))
 
     def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int],
-                       start: int | None = None) -> set[int]:
+                       start: int | None = None, sounding_at=None) -> set[int]:
+        """``sounding_at(step)``: what the other voices sing at a step (for a note held into a phrase end)."""
         lengths = list(lengths)
-        return set().union(*(end.banned_lengths(voice, step, pitch, lengths, start) for end in self.ends))
+        return set().union(*(end.banned_lengths(voice, step, pitch, lengths, start,
+                                                sounding_at(end.at) if sounding_at and isinstance(end, PhraseEnd)
+                                                else None)
+                             for end in self.ends))
 
     def may_end(self, step: int) -> bool:
         return all(end.may_end(step) for end in self.ends)

@@ -306,7 +306,8 @@ def _cadence_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
             out += [rests[d] for d in cadence.banned_rests(step, rests)]
     else:
         start = row._open[1] if row._open is not None else step
-        out = [by_kind[_TD][d] for d in cadence.banned_lengths(voice, step, st.open_pitch, by_kind[_TD], start)]
+        out = [by_kind[_TD][d] for d in cadence.banned_lengths(
+            voice, step, st.open_pitch, by_kind[_TD], start, lambda at: {v: _sounding(row, v, at) for v in Voice})]
         if not cadence.may_end(step):
             out += by_kind[_OFF].values()
     return out if len(out) < len(allowed) else []
