@@ -36,7 +36,7 @@ MELODIC_PENALTY = 3.0
 #: Logit bonus for holding a prepared note over a beat into a dissonance that can fall by step (a suspension),
 #: and for the step down that resolves it.  The model alone held a dissonance over a beat almost never (0 in
 #: 100 beats against the corpus's 2–4).
-SUSPENSION_BONUS = 2.0
+SUSPENSION_BONUS = 1.5
 #: Temperature of the choices of how long a note lasts (or a rest), whatever the request's temperature: the
 #: request's 0.8 keeps the chords close to the corpus, but sharpened the rhythm too (eighth-note steps ~2/3 of the
 #: corpus's rate in fills).  ``None``: the request's temperature.
@@ -275,10 +275,13 @@ def _queue_forced_bar(row: Row) -> None:
 
 
 def _bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
-    """Near the piece's final cadence: its bans, then the strict rules' among what it leaves (they give way to
-    it).  Elsewhere the strict rules first, and a phrase end's bans among what they leave (it gives way: a
-    fermata chord in another position is better than parallel fifths into it)."""
-    if row.cadence is not None and row.cadence.final_near(row.state.step):
+    """Near the piece's final cadence, for the bass and for how long any note lasts: its bans (V–I in the
+    bass, the final chord held), then the strict rules' among what they leave (they give way to it).  Elsewhere the strict rules first, and a phrase end's bans among
+    what they leave (it gives way: a fermata chord in another position is better than parallel fifths into
+    it; an upper voice's 5̂–1̂ over the bass's V–I was the one source of parallels left in new pieces)."""
+    st = row.state
+    if row.cadence is not None and (st.voice == Voice.BASS or st.open_pitch is not None) \
+            and row.cadence.final_near(st.step):
         cadence = _cadence_bans(row, allowed, kinds)
         rest = allowed.difference(cadence) if cadence else allowed
         strict = _strict_bans(row, rest, kinds) if row.strict else []
