@@ -5,7 +5,8 @@ request asks for a cadence, the window that writes the last bar is restricted in
 
 - the **final chord** fills the whole last bar: every voice sings one note from its downbeat to the
   end, from the tonic triad of the piece's key (minor keys end on the minor tonic), the bass on the
-  tonic (root position), and together the four voices sound root, third and fifth;
+  tonic (root position), and together the four voices sound the root and the third (the fifth where
+  the voices have it: Bach leaves it out as often as he writes it);
 - on the **beat before** (the last beat of the bar before) every voice sings a note of the
   dominant chord (V or V7, with the leading tone raised in minor), the bass on the dominant — or an
   upper voice holds the tonic over the beat for half a beat and falls to the leading tone (the 4–3
@@ -66,6 +67,10 @@ class Cadence:
         return frozenset({t, (t + (4 if major else 3)) % 12, (t + 7) % 12})
 
     @property
+    def root_and_third(self) -> frozenset[int]:
+        return frozenset(self.tonic_triad - {(self.key.tonic + 7) % 12})
+
+    @property
     def dominant_chord(self) -> frozenset[int]:
         """V7's pitch classes: the dominant, the (raised) leading tone, the supertonic and the seventh."""
         d = (self.key.tonic + 7) % 12
@@ -97,9 +102,11 @@ class Cadence:
         root = self._root(voice, step)
         pcs = {root} if root is not None else set(chord)
         if step == self.final:
+            # Root and third must sound; the fifth may be left out, as Bach often does (the last voice then
+            # has a choice, and need not reach the fifth by parallels with the bass's V–I).
             known = {p % 12 for v, p in sounding.items() if v != voice and p is not None and p >= 0}
             unknown = sum(1 for v, p in sounding.items() if v != voice and p is None)
-            complete = {pc for pc in pcs if len(self.tonic_triad - known - {pc}) <= unknown}
+            complete = {pc for pc in pcs if len(self.root_and_third - known - {pc}) <= unknown}
             if any(p % 12 in complete for p in candidates):
                 pcs = complete
         return {p for p in candidates if p % 12 in pcs}
@@ -262,7 +269,8 @@ def phrase_plan(meter: Meter, bars: int) -> list[int]:
 
 
 def ends_with_cadence(score, key: Key | None = None) -> bool:
-    """Does ``score`` end on the tonic in root position (a complete triad, the bass on the tonic), held
+    """Does ``score`` end on the tonic in root position (root and third, the fifth as the voices have it, the
+    bass on the tonic), held
     over the whole last bar, after the dominant in the bass?  (What the tests hold every cadence to.)"""
     key = key or score.key
     final = (score.bars - 1) * score.steps_per_bar
@@ -272,5 +280,5 @@ def ends_with_cadence(score, key: Key | None = None) -> bool:
         return False
     pcs = {n.pitch % 12 for n in pitches}
     before = score.pitch_at(Voice.BASS, final - score.meter.steps_per_beat)
-    return (pitches[Voice.BASS].pitch % 12 == key.tonic and pcs == set(cadence.tonic_triad)
+    return (pitches[Voice.BASS].pitch % 12 == key.tonic and cadence.root_and_third <= pcs <= cadence.tonic_triad
             and before is not None and before % 12 == (key.tonic + 7) % 12)

@@ -275,13 +275,10 @@ def _queue_forced_bar(row: Row) -> None:
 
 
 def _bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
-    """Near the piece's final cadence, for the bass and for how long any note lasts: its bans (V–I in the
-    bass, the final chord held), then the strict rules' among what they leave (they give way to it).  Elsewhere the strict rules first, and a phrase end's bans among
-    what they leave (it gives way: a fermata chord in another position is better than parallel fifths into
-    it; an upper voice's 5̂–1̂ over the bass's V–I was the one source of parallels left in new pieces)."""
-    st = row.state
-    if row.cadence is not None and (st.voice == Voice.BASS or st.open_pitch is not None) \
-            and row.cadence.final_near(st.step):
+    """Near the piece's final cadence: its bans, then the strict rules' among what they leave (they give way to
+    it).  Elsewhere the strict rules first, and a phrase end's bans among what they leave (it gives way: a
+    fermata chord in another position is better than parallel fifths into it)."""
+    if row.cadence is not None and row.cadence.final_near(row.state.step):
         cadence = _cadence_bans(row, allowed, kinds)
         rest = allowed.difference(cadence) if cadence else allowed
         strict = _strict_bans(row, rest, kinds) if row.strict else []
