@@ -97,7 +97,7 @@ def main() -> int:
     theme.apply_theme(app)
     window = MainWindow(audio="null")
     window.resize(1500, 880)
-    preload.wait_for_libraries(timeout=2.0)
+    preload.wait_for_libraries(timeout=0.5)
     window.show()
     window.open_file(jsfakes_midi_dir() / "497.mid")
     for box in window.findChildren(QMessageBox):

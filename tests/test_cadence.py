@@ -26,7 +26,9 @@ def test_the_bass_may_only_start_the_tonic_on_the_final_downbeat_and_the_last_vo
     c = Cadence(Key(0), Meter(4, 4), 3)
     assert c.pitches(Voice.BASS, 48, range(36, 60), {}) == {36, 48}
     sounding = {Voice.SOPRANO: 72, Voice.ALTO: 64, Voice.BASS: 48, Voice.TENOR: None}
-    assert c.pitches(Voice.TENOR, 48, range(48, 70), sounding) == {55, 67}, "C and E are there: G is missing"
+    assert c.pitches(Voice.TENOR, 48, range(48, 70), sounding) == {48, 52, 55, 60, 64, 67}, \
+        "C and E are there: any note of the triad (the fifth may be left out)"
+    assert c.pitches(Voice.TENOR, 48, range(48, 70), {**sounding, Voice.ALTO: 67}) == {52, 64}, "the third is missing"
     assert c.pitches(Voice.TENOR, 20, range(48, 70), sounding) is None, "before the cadence nothing is asked"
     assert c.banned_lengths(Voice.ALTO, 40, 64, [2, 4, 8]) == {8}, "E may not be held over the dominant beat"
     assert not c.may_end(50) and c.may_end(47)

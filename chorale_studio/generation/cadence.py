@@ -5,7 +5,8 @@ request asks for a cadence, the window that writes the last bar is restricted in
 
 - the **final chord** fills the whole last bar: every voice sings one note from its downbeat to the
   end, from the tonic triad of the piece's key (minor keys end on the minor tonic), the bass on the
-  tonic (root position), and together the four voices sound root, third and fifth;
+  tonic (root position), and together the four voices sound the root and the third (the fifth where
+  the voices have it: Bach leaves it out as often as he writes it);
 - on the **beat before** (the last beat of the bar before) every voice sings a note of the
   dominant chord (V or V7, with the leading tone raised in minor), the bass on the dominant — or an
   upper voice holds the tonic over the beat for half a beat and falls to the leading tone (the 4–3
@@ -66,6 +67,10 @@ class Cadence:
         return frozenset({t, (t + (4 if major else 3)) % 12, (t + 7) % 12})
 
     @property
+    def root_and_third(self) -> frozenset[int]:
+        return frozenset(self.tonic_triad - {(self.key.tonic + 7) % 12})
+
+    @property
     def dominant_chord(self) -> frozenset[int]:
         """V7's pitch classes: the dominant, the (raised) leading tone, the supertonic and the seventh."""
         d = (self.key.tonic + 7) % 12
@@ -97,9 +102,11 @@ class Cadence:
         root = self._root(voice, step)
         pcs = {root} if root is not None else set(chord)
         if step == self.final:
+            # Root and third must sound; the fifth may be left out, as Bach often does (the last voice then
+            # has a choice, and need not reach the fifth by parallels with the bass's V–I).
             known = {p % 12 for v, p in sounding.items() if v != voice and p is not None and p >= 0}
             unknown = sum(1 for v, p in sounding.items() if v != voice and p is None)
-            complete = {pc for pc in pcs if len(self.tonic_triad - known - {pc}) <= unknown}
+            complete = {pc for pc in pcs if len(self.root_and_third - known - {pc}) <= unknown}
             if any(p % 12 in complete for p in candidates):
                 pcs = complete
         return {p for p in candidates if p % 12 in pcs}
@@ -110,7 +117,7 @@ class Cadence:
                 or step < self.final < step + d}
 
     def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int],
-                       start: int | None = None) -> set[int]:
+                       start: int | None = None, sounding: Mapping[Voice, int | None] | None = None) -> set[int]:
         """Lengths of the stretch [step, step + d) of a note of ``pitch`` (begun at ``start``, default
         ``step``) that would hold a pitch foreign to the dominant chord over the dominant beat."""
         # Every voice starts the final chord on its beat: no note is held into it from before.
@@ -158,7 +165,9 @@ PHRASE_CHORDS = {
 @dataclass(frozen=True)
 class PhraseEnd:
     """A phrase end inside the piece (a fermata at window step ``at``, its chord held until ``until``): the
-    four voices start together on a complete triad of ``PHRASE_CHORDS`` in root position, and hold it."""
+    four voices sound a complete triad of ``PHRASE_CHORDS`` in root position there, and hold it.  A voice may
+    carry a note of such a chord into it (forcing every voice to strike it anew left the strict rules no
+    room: parallels into the fermata)."""
 
     key: Key
     at: int
@@ -194,8 +203,20 @@ class PhraseEnd:
         return {d for d in lengths if step <= self.at < step + d or self.at <= step < self.until}
 
     def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int],
-                       start: int | None = None) -> set[int]:
+                       start: int | None = None, sounding: Mapping[Voice, int | None] | None = None) -> set[int]:
+        """A note may be held into the phrase end's chord only if the chord can still be a complete root-position
+        triad with it and with what the other voices sing there (``sounding``, at ``at``); else it ends there
+        and the voice starts the chord afresh."""
+        if sounding is not None and self._fits(voice, pitch, sounding):
+            return set()
         return _held_into(self.at, step, lengths, step if start is None else start)
+
+    def _fits(self, voice: Voice, pitch: int, sounding: Mapping[Voice, int | None]) -> bool:
+        known = {p % 12 for v, p in sounding.items() if v != voice and p is not None and p >= 0} | {pitch % 12}
+        unknown = sum(1 for v, p in sounding.items() if v != voice and p is None)
+        bass = pitch if voice == Voice.BASS else sounding.get(Voice.BASS)
+        return any(known <= chord and len(chord - known) <= unknown and (bass is None or bass < 0 or bass % 12 == root)
+                   for root, chord in self.chords)
 
     def may_end(self, step: int) -> bool:
         return not self.at < step < self.until
@@ -220,9 +241,13 @@ class Phrasing:
         return set().union(*(end.banned_rests(step, lengths) for end in self.ends))
 
     def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int],
-                       start: int | None = None) -> set[int]:
+                       start: int | None = None, sounding_at=None) -> set[int]:
+        """``sounding_at(step)``: what the other voices sing at a step (for a note held into a phrase end)."""
         lengths = list(lengths)
-        return set().union(*(end.banned_lengths(voice, step, pitch, lengths, start) for end in self.ends))
+        return set().union(*(end.banned_lengths(voice, step, pitch, lengths, start,
+                                                sounding_at(end.at) if sounding_at and isinstance(end, PhraseEnd)
+                                                else None)
+                             for end in self.ends))
 
     def may_end(self, step: int) -> bool:
         return all(end.may_end(step) for end in self.ends)
@@ -244,7 +269,8 @@ def phrase_plan(meter: Meter, bars: int) -> list[int]:
 
 
 def ends_with_cadence(score, key: Key | None = None) -> bool:
-    """Does ``score`` end on the tonic in root position (a complete triad, the bass on the tonic), held
+    """Does ``score`` end on the tonic in root position (root and third, the fifth as the voices have it, the
+    bass on the tonic), held
     over the whole last bar, after the dominant in the bass?  (What the tests hold every cadence to.)"""
     key = key or score.key
     final = (score.bars - 1) * score.steps_per_bar
@@ -254,5 +280,5 @@ def ends_with_cadence(score, key: Key | None = None) -> bool:
         return False
     pcs = {n.pitch % 12 for n in pitches}
     before = score.pitch_at(Voice.BASS, final - score.meter.steps_per_beat)
-    return (pitches[Voice.BASS].pitch % 12 == key.tonic and pcs == set(cadence.tonic_triad)
+    return (pitches[Voice.BASS].pitch % 12 == key.tonic and cadence.root_and_third <= pcs <= cadence.tonic_triad
             and before is not None and before % 12 == (key.tonic + 7) % 12)

@@ -252,7 +252,7 @@ def _phrase_ends(score: Score, window: Window, cadence: bool, unknown: frozenset
     for f in fermatas:
         held = _held_until(score, f, unknown)
         melody = score.note_at(Voice.SOPRANO, f) if (Voice.SOPRANO, f // spb) not in unknown else None
-        if f == fermatas[-1] and f // spb == last_bar:
+        if f == fermatas[-1] and _ends_the_melody(score, f, unknown):
             minor = score.key.mode == "minor"
             picardy = minor and melody is not None and melody.pitch % 12 == (score.key.tonic + 4) % 12
             final = Cadence(score.key, score.meter, last_bar - window.start, at=f - lo, until=held - lo,
@@ -267,9 +267,21 @@ def _phrase_ends(score: Score, window: Window, cadence: bool, unknown: frozenset
         if lo <= f < hi and f // spb in written:
             ends.append(PhraseEnd(score.key, f - lo, held - lo))
     last = last_bar - window.start   # the piece's last bar, in the window's count
-    if cadence and not final_written and last <= window.bars and not (fermatas and fermatas[-1] // spb == last_bar):
+    ended = bool(fermatas) and _ends_the_melody(score, fermatas[-1], unknown)   # the last fermata ends the piece
+    if cadence and not final_written and last <= window.bars and not ended:
         ends.append(Cadence(score.key, score.meter, last))
     return tuple(ends)
+
+
+def _ends_the_melody(score: Score, step: int, unknown: frozenset[Cell]) -> bool:
+    """Is the fermata at ``step`` the piece's last phrase end: in its last bar, or on the melody's last note
+    (a given soprano with nothing after it but rests, as a piece with a pickup ends)?"""
+    spb = score.steps_per_bar
+    if step // spb == score.bars - 1:
+        return True
+    if any((Voice.SOPRANO, b) in unknown for b in range(step // spb, score.bars)):
+        return False
+    return not any(n.start > step for n in score.notes(Voice.SOPRANO))
 
 
 def _held_until(score: Score, step: int, unknown: frozenset[Cell]) -> int:

@@ -36,7 +36,7 @@ MELODIC_PENALTY = 3.0
 #: Logit bonus for holding a prepared note over a beat into a dissonance that can fall by step (a suspension),
 #: and for the step down that resolves it.  The model alone held a dissonance over a beat almost never (0 in
 #: 100 beats against the corpus's 2–4).
-SUSPENSION_BONUS = 2.0
+SUSPENSION_BONUS = 1.5
 #: Temperature of the choices of how long a note lasts (or a rest), whatever the request's temperature: the
 #: request's 0.8 keeps the chords close to the corpus, but sharpened the rhythm too (eighth-note steps ~2/3 of the
 #: corpus's rate in fills).  ``None``: the request's temperature.
@@ -275,7 +275,7 @@ def _queue_forced_bar(row: Row) -> None:
 
 
 def _bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
-    """Near the piece's final cadence: its bans, then the strict rules' among what it leaves (they give way to
+    """Near the piece's final cadence: its bans, then the strict rules' among what they leave (they give way to
     it).  Elsewhere the strict rules first, and a phrase end's bans among what they leave (it gives way: a
     fermata chord in another position is better than parallel fifths into it)."""
     if row.cadence is not None and row.cadence.final_near(row.state.step):
@@ -306,7 +306,8 @@ def _cadence_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
             out += [rests[d] for d in cadence.banned_rests(step, rests)]
     else:
         start = row._open[1] if row._open is not None else step
-        out = [by_kind[_TD][d] for d in cadence.banned_lengths(voice, step, st.open_pitch, by_kind[_TD], start)]
+        out = [by_kind[_TD][d] for d in cadence.banned_lengths(
+            voice, step, st.open_pitch, by_kind[_TD], start, lambda at: {v: _sounding(row, v, at) for v in Voice})]
         if not cadence.may_end(step):
             out += by_kind[_OFF].values()
     return out if len(out) < len(allowed) else []

@@ -35,8 +35,9 @@ def run_app(file: str | None = None, on_shown: Callable[[MainWindow], object] | 
     diagnostics.install()
     theme.apply_theme(app)
     window = MainWindow()
-    # A shown window must not wait for the dynamic loader, which torch's libraries hold meanwhile.
-    preload.wait_for_libraries(timeout=2.0)
+    # A shown window must not wait for the dynamic loader, which torch's libraries hold meanwhile (at most
+    # half a second more before it shows: on a quiet machine the window takes longer to build than they do).
+    preload.wait_for_libraries(timeout=0.5)
     window.show()
     if on_shown is not None:
         QTimer.singleShot(0, lambda: on_shown(window))

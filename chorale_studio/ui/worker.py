@@ -219,20 +219,25 @@ class GenerationRunner(QObject):
         if self.busy:
             self.cancel_flag.set()
 
-    def shutdown(self, timeout_ms: int = 200) -> bool:
+    def shutdown(self, timeout_ms: int = 50) -> bool:
         """Cancel, stop the thread's event loop and wait for it; True when the thread has ended.
 
         A cancelled request stops at its next word (milliseconds); a model load cannot be interrupted,
         and nobody needs it once the window is closing, so it is not waited for."""
         self.cancel_flag.set()
-        self.thread.quit()
-        ended = self.thread.wait(timeout_ms)
-        if not ended:
-            # Still inside a model load that cannot be interrupted: keep the thread object alive
-            # until it ends rather than destroying a running QThread (which aborts the process).
-            _STILL_RUNNING.add(self.thread)
-            self.thread.finished.connect(lambda t=self.thread: _STILL_RUNNING.discard(t))
-        return ended
+        return stop_thread(self.thread, timeout_ms)
+
+
+def stop_thread(thread: QThread, timeout_ms: int) -> bool:
+    """Quit ``thread``'s event loop and wait for it at most ``timeout_ms``; True when it has ended.  One still
+    busy (a model load, a process being started) is kept alive until it ends, rather than destroyed while it
+    runs (which aborts the process); the app's process ends without waiting for it."""
+    thread.quit()
+    ended = thread.wait(timeout_ms)
+    if not ended:
+        _STILL_RUNNING.add(thread)
+        thread.finished.connect(lambda t=thread: _STILL_RUNNING.discard(t))
+    return ended
 
 
 _STILL_RUNNING: set[QThread] = set()

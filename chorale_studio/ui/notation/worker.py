@@ -19,6 +19,7 @@ from ...notation import EngraveOptions, Engraver, Engraving
 from ...notation.process import EngraverProcess, separate_process_possible
 from ...score import Cell, Score
 from .. import theme
+from ..worker import stop_thread
 
 
 @dataclass(frozen=True)
@@ -151,11 +152,11 @@ class EngraveRunner(QObject):
         _stop(self.worker, self.thread)
 
 
-def _stop(worker: EngraveWorker, thread: QThread, timeout_ms: int = 3000) -> None:
+def _stop(worker: EngraveWorker, thread: QThread, timeout_ms: int = 100) -> None:
     worker.end_process()
     try:
-        thread.quit()
-        thread.wait(timeout_ms)
+        ended = stop_thread(thread, timeout_ms)
     except RuntimeError:   # Qt has already deleted the thread object
-        pass
-    worker.close()
+        ended = True
+    if ended:   # (a thread still starting the process keeps it: the app's process ends without waiting)
+        worker.close()
