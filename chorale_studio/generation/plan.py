@@ -133,7 +133,7 @@ class PlanRules:
         return {d for d in lengths for c in self.chords if step <= c.at < step + d}
 
     def banned_lengths(self, voice: Voice, step: int, pitch: int, lengths: Iterable[int],
-                       start: int | None = None) -> set[int]:
+                       start: int | None = None, sounding=None) -> set[int]:
         """Lengths that would hold ``pitch`` over a beat of a planned chord it does not belong to (in the
         bass: over the onset, anything but the planned bass).  Only a prepared suspension may: an upper
         voice's note of the chord before, held over the onset, that can fall a step into the chord; it
