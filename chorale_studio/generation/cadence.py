@@ -104,8 +104,7 @@ class Cadence:
         if step == self.final:
             # Root and third must sound; the fifth may be left out, as Bach often does (the last voice then
             # has a choice, and need not reach the fifth by parallels with the bass's V–I).
-            known = {p % 12 for v, p in sounding.items() if v != voice and p is not None and p >= 0}
-            unknown = sum(1 for v, p in sounding.items() if v != voice and p is None)
+            known, unknown = others(voice, sounding)
             complete = {pc for pc in pcs if len(self.root_and_third - known - {pc}) <= unknown}
             if any(p % 12 in complete for p in candidates):
                 pcs = complete
@@ -141,6 +140,12 @@ class Cadence:
     def may_end(self, step: int) -> bool:
         """May a note end at ``step``?  Not inside the final chord: it is held to the end."""
         return not self.final < step < self.end
+
+
+def others(voice: Voice, sounding: Mapping[Voice, int | None]) -> tuple[set[int], int]:
+    """The pitch classes the other voices sing at a step (rests aside), and how many are still to be written."""
+    known = {p % 12 for v, p in sounding.items() if v != voice and p is not None and p >= 0}
+    return known, sum(1 for v, p in sounding.items() if v != voice and p is None)
 
 
 def _held_into(chord: int, step: int, lengths: Iterable[int], start: int) -> set[int]:
@@ -183,8 +188,7 @@ class PhraseEnd:
                 sounding: Mapping[Voice, int | None]) -> set[int] | None:
         if step != self.at:
             return None
-        known = {p % 12 for v, p in sounding.items() if v != voice and p is not None and p >= 0}
-        unknown = sum(1 for v, p in sounding.items() if v != voice and p is None)
+        known, unknown = others(voice, sounding)
         bass = sounding.get(Voice.BASS) if voice != Voice.BASS else None
         chords = [(r, c) for r, c in self.chords if known <= c and (bass is None or bass < 0 or bass % 12 == r)]
         if not chords:
@@ -212,8 +216,8 @@ class PhraseEnd:
         return _held_into(self.at, step, lengths, step if start is None else start)
 
     def _fits(self, voice: Voice, pitch: int, sounding: Mapping[Voice, int | None]) -> bool:
-        known = {p % 12 for v, p in sounding.items() if v != voice and p is not None and p >= 0} | {pitch % 12}
-        unknown = sum(1 for v, p in sounding.items() if v != voice and p is None)
+        known, unknown = others(voice, sounding)
+        known |= {pitch % 12}
         bass = pitch if voice == Voice.BASS else sounding.get(Voice.BASS)
         return any(known <= chord and len(chord - known) <= unknown and (bass is None or bass < 0 or bass % 12 == root)
                    for root, chord in self.chords)

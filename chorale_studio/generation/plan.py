@@ -19,7 +19,7 @@ from typing import Iterable, Mapping
 from ..analysis import harmony
 from ..analysis.harmony import FigureError
 from ..score import Cell, Score, Voice, pitch_name
-from .cadence import Phrasing
+from .cadence import Phrasing, others
 from .requests import GenerationError
 
 
@@ -122,8 +122,7 @@ class PlanRules:
         else:
             pcs = set(chord.pcs)
             if step == chord.at:
-                known = {p % 12 for v, p in sounding.items() if v != voice and p is not None and p >= 0}
-                unknown = sum(1 for v, p in sounding.items() if v != voice and p is None)
+                known, unknown = others(voice, sounding)
                 complete = {pc for pc in pcs if len(chord.required - known - {pc}) <= unknown}
                 if any(p % 12 in complete for p in candidates):
                     pcs = complete
