@@ -40,13 +40,19 @@ def wait_until(condition, timeout_ms: int = 120_000) -> None:
     poll.stop()
 
 
-def start(width: int, height: int) -> tuple[QApplication, MainWindow]:
-    """The app with private settings and its theme, a window showing JS Fakes chorale 497, the model loaded."""
+def new_window(width: int, height: int) -> tuple[QApplication, MainWindow]:
+    """The app with private settings and its theme, and a window of that size (not shown yet)."""
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
     app = QApplication(sys.argv[:1])
     theme.apply_theme(app)
     window = MainWindow(audio="null")
     window.resize(width, height)
+    return app, window
+
+
+def start(width: int, height: int) -> tuple[QApplication, MainWindow]:
+    """``new_window``, shown with JS Fakes chorale 497 open and the model loaded."""
+    app, window = new_window(width, height)
     window.show()
     window.open_file(jsfakes_midi_dir() / "497.mid")
     for box in window.findChildren(QMessageBox):   # the import report: not part of the picture

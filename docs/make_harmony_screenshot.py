@@ -14,13 +14,10 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 
-from make_generation_screenshots import wait_until  # noqa: E402
+from make_generation_screenshots import new_window, wait_until  # noqa: E402
 
-from chorale_studio.ui import theme  # noqa: E402
-from chorale_studio.ui.main_window import MainWindow  # noqa: E402
 
 
 def main() -> int:
@@ -29,11 +26,7 @@ def main() -> int:
     from chorale_studio.io.musicxml import score_from_music21
 
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
-    app = QApplication(sys.argv[:1])
-    theme.apply_theme(app)
-    window = MainWindow(audio="null")
-    window.resize(1600, 1100)
+    app, window = new_window(1600, 1100)
     window.show()
     window.doc.load(score_from_music21(corpus.parse("bach/bwv269")).score)
     window.resizeDocks([window.score_dock], [480], Qt.Vertical)

@@ -4,25 +4,22 @@ Run from the checkout: python docs/make_note_input_screenshot.py
 """
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from music21 import corpus  # noqa: E402
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from chorale_studio.io.musicxml import read_musicxml  # noqa: E402
 from chorale_studio.score import Score, Voice  # noqa: E402
-from chorale_studio.ui import theme  # noqa: E402
-from chorale_studio.ui.main_window import MainWindow  # noqa: E402
 from chorale_studio.ui.note_input import LENGTH_KEYS, LETTERS  # noqa: E402
+from make_generation_screenshots import new_window  # noqa: E402
 
 _NATURAL = {pc: key for key, pc in LETTERS.items()}
-
 
 def type_voice(window, voice: Voice, notes, until: int) -> None:
     """Type ``notes`` of ``voice`` that start before step ``until``: length keys, letters, then arrows
@@ -48,11 +45,7 @@ def type_voice(window, voice: Voice, notes, until: int) -> None:
 
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent / "screenshot-note-input.png"
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
-    app = QApplication(sys.argv[:1])
-    theme.apply_theme(app)
-    window = MainWindow(audio="null")
-    window.resize(1600, 1000)
+    app, window = new_window(1600, 1000)
     window.resizeDocks([window.score_dock], [300], Qt.Vertical)
     window.show()
     app.processEvents()

@@ -3,27 +3,21 @@ and a few selected notes.  Run from the checkout: python docs/make_screenshot.py
 """
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from chorale_studio.paths import jsfakes_midi_dir  # noqa: E402
 from chorale_studio.score import Voice  # noqa: E402
-from chorale_studio.ui import theme  # noqa: E402
-from chorale_studio.ui.main_window import MainWindow  # noqa: E402
+from make_generation_screenshots import new_window  # noqa: E402
 
 
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent / "screenshot.png"
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tempfile.mkdtemp())
-    app = QApplication(sys.argv[:1])
-    theme.apply_theme(app)
-    window = MainWindow(audio="null")
-    window.resize(1400, 850)
+    app, window = new_window(1400, 850)
     window.show()
     app.processEvents()
     window.open_file(jsfakes_midi_dir() / "497.mid")
