@@ -21,6 +21,7 @@ from make_generation_screenshots import new_window  # noqa: E402
 
 _NATURAL = {pc: key for key, pc in LETTERS.items()}
 
+
 def type_voice(window, voice: Voice, notes, until: int) -> None:
     """Type ``notes`` of ``voice`` that start before step ``until``: length keys, letters, then arrows
     to reach the exact pitch, as a composer would."""
