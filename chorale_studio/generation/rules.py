@@ -94,16 +94,15 @@ class VoiceLeading:
         i = step + 1
         line = self.lines[voice]
         before = line[i - 1]
-        prev = before if isinstance(before, int) and before != REST else None
+        prev = before if _pitch(before) else None
         # The note before ``before``, for a leap that must be recovered.
         leap = 0
         if prev is not None:
             j = i - 1
             while j > 0 and line[j] == prev:
                 j -= 1
-            earlier = line[j]
-            if isinstance(earlier, int) and earlier != REST and j < i - 1:
-                leap = prev - earlier
+            if _pitch(line[j]) and j < i - 1:
+                leap = prev - line[j]
         leading = (self.key.tonic + 11) % 12
         others = [(o, self.lines[o][i], self.lines[o][i - 1]) for o in Voice if o != voice]
         out: set[int] = set()
@@ -118,14 +117,14 @@ class VoiceLeading:
                     out.add(p)   # a wide leap is followed by a step back
                     continue
             for other, now, was in others:
-                if isinstance(now, int) and now != REST:
+                if _pitch(now):
                     if _cross(p, now, self.key) or (p % 12 == leading and now % 12 == leading):
                         out.add(p)
                         break
                     if voice in _NEIGHBOURS and other in _NEIGHBOURS[voice] and abs(p - now) > 12:
                         out.add(p)
                         break
-                if (isinstance(was, int) and was != REST and was != now and now != p and _cross(p, was, self.key)):
+                if _pitch(was) and was != now and now != p and _cross(p, was, self.key):
                     out.add(p)   # a cross relation from the chord before
                     break
         return out

@@ -344,8 +344,9 @@ def _strict_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
 
 
 def _chord_bias(row: Row, allowed: frozenset[str], banned, kinds) -> dict[str, float]:
-    """Logit penalties for the pitches a beat's chord would not want (see ``VoiceLeading.chord_bias``) and, in
-    strict mode, for the pitches that break a melodic rule (``VoiceLeading.melodic_faults``)."""
+    """Logit penalties for the pitches a beat's chord would not want (see ``VoiceLeading.chord_bias``), a bonus for
+    the step down that resolves a suspension (``VoiceLeading.resolutions``) and, in strict mode, penalties for
+    the pitches that break a melodic rule (``VoiceLeading.melodic_faults``)."""
     st = row.state
     pitches = _of_kind(allowed.difference(banned), kinds, _ON)
     if not pitches:
