@@ -112,7 +112,8 @@ echo "$out"
 { [ "$(wc -l <<<"$out")" = 1 ] && grep -q 'chorale-studio\[train\]' <<<"$out"; } \
   || { echo "the installed app's train command does not say what to install" >&2; exit 1; }
 # What the bundle carries, by component (the largest folders of _internal).
-du -sm "$H/.local/opt/chorale-studio/_internal"/* 2>/dev/null | sort -rn | head -12 | awk '{ printf "  %5d MB  %s\n", $1, $2 }' \
+# (awk takes the first 12 and reads the rest: with pipefail, head's early exit would fail the script.)
+du -sm "$H/.local/opt/chorale-studio/_internal"/* 2>/dev/null | sort -rn | awk 'NR <= 12 { printf "  %5d MB  %s\n", $1, $2 }' \
   | sed "s|$H/.local/opt/chorale-studio/||"
 echo "_internal: $(du -sm "$H/.local/opt/chorale-studio/_internal" | cut -f1) MB unpacked"
 
