@@ -12,7 +12,7 @@ from music21 import corpus
 from chorale_studio.generation.cadence import Cadence, PhraseEnd, ends_with_cadence, phrase_plan
 from chorale_studio.generation.engine import generate
 from chorale_studio.generation.requests import HarmonizeRequest, NewRequest, Sampling
-from chorale_studio.generation.rules import VoiceLeading
+from chorale_studio.generation.rules import SEVERE, VoiceLeading
 from chorale_studio.io.files import load_any
 from chorale_studio.score import Key, Meter, Note, Score, Voice
 from generation_models import model, model_dir  # noqa: F401  (fixtures)
@@ -172,3 +172,37 @@ def test_strict_sampling_makes_melodic_faults_rare_but_not_impossible(model):  #
     finally:
         sampler.MELODIC_PENALTY = shipped
     assert guided < 0.6 * free, (free, guided)
+
+
+def test_a_cross_relation_into_the_next_chord_is_seen_where_the_other_voice_is_written_and_weighs_double():
+    # The bass (written before the alto) moves to F♯ on beat 3; an alto F♮ on beat 2 would sound against it
+    # from one chord to the next, and is weighed as a severe fault, as is a tritone leap.
+    score = Score(bars=1, key=Key.parse("G major"))
+    score.set_notes(S, [Note(0, 16, 72)])
+    score.set_notes(B, [Note(0, 8, 43), Note(8, 8, 42)])   # G2, F♯2
+    rules = VoiceLeading(score, 0, 1, unknown={(A, 0), (T, 0)})
+    weights = rules.melodic_weights(A, 4, (62, 64, 65, 67))
+    assert weights.get(65) == SEVERE, "F♮ right before the bass's F♯"
+    assert 62 not in weights and 64 not in weights and 67 not in weights
+    rules.record(A, 0, 4, 60)   # the alto has just sung C4
+    assert rules.melodic_weights(A, 4, (66,))[66] == SEVERE, "C → F♯: a tritone leap"
+    assert rules.melodic_weights(A, 4, (70,))[70] == 1.0, "C → B♭: a seventh, an ordinary fault"
+
+
+def test_the_note_before_a_phrase_end_must_leave_the_bass_a_way_into_its_chord():
+    # At the fermata (beat 3) the upper voices sing D5, B4, D4: only G in the bass makes a phrase chord.  The
+    # tenor rises G3 → D4, so a bass on C3 (a fifth below it) reaches neither G2 nor G3 without fifths; from A2
+    # the bass steps down to G2.  Without looking ahead the phrase end gave way (a 6-4 or a 6-3 at the fermata).
+    from chorale_studio.generation import sampler
+
+    score = Score(bars=1, key=Key.parse("G major"))
+    score.set_notes(S, [Note(0, 16, 74)])
+    score.set_notes(A, [Note(0, 8, 72), Note(8, 8, 71)])   # C5 → B4
+    score.set_notes(T, [Note(0, 8, 55), Note(8, 8, 62)])   # G3 → D4
+    end = PhraseEnd(Key.parse("G major"), at=8, until=16)
+    row = sampler.Row(prompt=[], state=None, guard=VoiceLeading(score, 0, 1, unknown={(B, 0)}), strict=True)
+    assert not sampler._reaches(row, B, 48, end), "C3 → G2 or G3: fifths with the tenor either way"
+    assert sampler._reaches(row, B, 45, end), "A2 → G2"
+    assert sampler._reaches(row, B, 43, end), "G2 is held into the chord"
+    row.strict = False
+    assert sampler._reaches(row, B, 48, end), "free voice leading asks nothing of the approach"

@@ -33,6 +33,8 @@ from ..score import Key, Score, Voice
 
 REST = -1
 UNKNOWN = None
+#: How much more than another melodic fault a tritone leap or a cross relation weighs (``melodic_weights``).
+SEVERE = 2.0
 
 #: How much the chord guidance dislikes each complete chord type (chord_type → share of the penalty).
 #: Major and minor triads are the chorale's staple (78 % of the test split's beats); the dominant and
@@ -91,6 +93,11 @@ class VoiceLeading:
     # ---- what the sampler asks ---------------------------------------------------------------
     def melodic_faults(self, voice: Voice, step: int, candidates: Iterable[int]) -> set[int]:
         """Pitches among ``candidates`` whose line or whose meeting with the other voices the style avoids."""
+        return set(self.melodic_weights(voice, step, candidates))
+
+    def melodic_weights(self, voice: Voice, step: int, candidates: Iterable[int]) -> dict[int, float]:
+        """``melodic_faults`` with how much each weighs: 1, or ``SEVERE`` for a tritone leap and a cross
+        relation (the faults a teacher marks first, and the ones a weight of 1 left at twice the corpus's rate)."""
         i = step + 1
         line = self.lines[voice]
         before = line[i - 1]
@@ -105,34 +112,52 @@ class VoiceLeading:
                 leap = prev - line[j]
         leading = (self.key.tonic + 11) % 12
         others = [(o, self.lines[o][i], self.lines[o][i - 1]) for o in Voice if o != voice]
-        out: set[int] = set()
+        ahead = {o: self._next_notes(o, i) for o in Voice if o != voice}
+        out: dict[int, float] = {}
         for p in candidates:
             if prev is not None and p != prev:
                 step_size = abs(p - prev)
-                if self._bad_interval(prev, p):
-                    out.add(p)
+                if self.bad_interval(prev, p):
+                    out[p] = SEVERE if step_size == 6 else 1.0
                     continue
                 if abs(leap) > 5 and abs(leap) != 12 and voice != Voice.BASS \
                         and not (1 <= step_size <= 2 and (p - prev) * leap < 0):
-                    out.add(p)   # a wide leap is followed by a step back
+                    out[p] = 1.0   # a wide leap is followed by a step back
                     continue
             for other, now, was in others:
                 if _pitch(now):
-                    if _cross(p, now, self.key) or (p % 12 == leading and now % 12 == leading):
-                        out.add(p)
+                    if _cross(p, now, self.key):
+                        out[p] = SEVERE
+                        break
+                    if p % 12 == leading and now % 12 == leading:
+                        out[p] = 1.0
                         break
                     if voice in _NEIGHBOURS and other in _NEIGHBOURS[voice] and abs(p - now) > 12:
-                        out.add(p)
+                        out[p] = 1.0
                         break
                 if _pitch(was) and was != now and now != p and _cross(p, was, self.key):
-                    out.add(p)   # a cross relation from the chord before
+                    out[p] = SEVERE   # a cross relation from the chord before
+                    break
+                if any(_cross(p, q, self.key) for q in ahead[other]):
+                    out[p] = SEVERE   # a cross relation into the next chord, where a voice is already written
                     break
         return out
 
-    def banned_pitches(self, voice: Voice, step: int, candidates: Iterable[int]) -> set[int]:
-        """Pitches among ``candidates`` that ``voice`` may not start at window step ``step``."""
+    def _next_notes(self, voice: Voice, i: int) -> list[int]:
+        """The pitch ``voice`` moves to within a beat after line index ``i`` (when it is already written)."""
+        line = self.lines[voice]
+        for k in range(i + 1, min(i + 1 + self.beat, len(line))):
+            if line[k] != line[k - 1]:
+                return [line[k]] if _pitch(line[k]) else []
+        return []
+
+    def banned_pitches(self, voice: Voice, step: int, candidates: Iterable[int], before: int | None = UNKNOWN
+                       ) -> set[int]:
+        """Pitches among ``candidates`` that ``voice`` may not start at window step ``step`` (coming from
+        ``before`` when given: what the voice would sing just before, for a look ahead)."""
         i = step + 1
-        before = self.lines[voice][i - 1]
+        if before is UNKNOWN:
+            before = self.lines[voice][i - 1]
         banned: set[int] = set()
         for other in Voice:
             if other == voice:
@@ -198,7 +223,7 @@ class VoiceLeading:
         for d in lengths:
             end = step + d + 1
             nxt = line[end] if end < len(line) else None
-            if _pitch(nxt) and nxt != pitch and self._bad_interval(pitch, nxt):
+            if _pitch(nxt) and nxt != pitch and self.bad_interval(pitch, nxt):
                 out.add(d)
                 continue
             # A cross relation with a fixed voice while the note is held, or as it ends.
@@ -206,7 +231,7 @@ class VoiceLeading:
                 out.add(d)
         return out
 
-    def _bad_interval(self, a: int, b: int) -> bool:
+    def bad_interval(self, a: int, b: int) -> bool:
         """A tritone, a seventh, more than an octave, or (in minor) the augmented second 6̂–♯7̂."""
         size = abs(b - a)
         if size in (6, 10, 11) or size > 12:

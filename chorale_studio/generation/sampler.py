@@ -14,7 +14,7 @@ from typing import Callable
 from ..score import Note, Voice
 from ..tokens import grammar as G
 from ..tokens import vocab as V
-from .cadence import Phrasing
+from .cadence import PhraseEnd, Phrasing
 from .model import ChoraleModel
 from .requests import GenerationCancelled, GenerationError, Progress, Sampling
 from .rules import VoiceLeading
@@ -302,15 +302,43 @@ def _cadence_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
         sounding = {v: _sounding(row, v, step) for v in Voice}
         keep = cadence.pitches(voice, step, pitches, sounding) if pitches else None
         out = [] if not keep else [w for p, w in pitches.items() if p not in keep]
+        if keep is None and pitches:
+            end = _next_phrase_end(row, step)
+            if end is not None:
+                stuck = [w for p, w in pitches.items() if not _reaches(row, voice, p, end)]
+                if len(stuck) < len(pitches):
+                    out += stuck
         if pitches:
             out += [rests[d] for d in cadence.banned_rests(step, rests)]
     else:
         start = row._open[1] if row._open is not None else step
         out = [by_kind[_TD][d] for d in cadence.banned_lengths(
             voice, step, st.open_pitch, by_kind[_TD], start, lambda at: {v: _sounding(row, v, at) for v in Voice})]
+        end = _next_phrase_end(row, step)
+        if end is not None and end.at - step in by_kind[_TD] and by_kind[_TD][end.at - step] not in out \
+                and len(out) < len(by_kind[_TD]) - 1 and not _reaches(row, voice, st.open_pitch, end):
+            out.append(by_kind[_TD][end.at - step])   # end earlier: a note between finds the way in
         if not cadence.may_end(step):
             out += by_kind[_OFF].values()
     return out if len(out) < len(allowed) else []
+
+
+def _next_phrase_end(row: Row, step: int) -> PhraseEnd | None:
+    """The phrase end within a beat after ``step``: a note started this near it usually runs into it."""
+    return next((end for end in row.cadence.ends if isinstance(end, PhraseEnd)
+                 and step < end.at <= step + row.guard.beat), None)
+
+
+def _reaches(row: Row, voice: Voice, pitch: int, end: PhraseEnd) -> bool:
+    """Can ``voice`` go from ``pitch`` into ``end``'s chord (hold it, or move within an octave to a note of it)
+    without crossing, parallels or a leap the style avoids, given the voices already written there?  (The
+    phrase end gives way to the strict rules when it cannot; looking one note ahead keeps both.)"""
+    sounding = {v: _sounding(row, v, end.at) for v in Voice}
+    targets = end.pitches(voice, end.at, range(pitch - 12, pitch + 13), sounding)
+    if targets is None or pitch in targets:
+        return True
+    banned = row.guard.banned_pitches(voice, end.at, targets, before=pitch) if row.strict else set()
+    return any(q not in banned and not row.guard.bad_interval(pitch, q) for q in targets)
 
 
 def _sounding(row: Row, voice: Voice, step: int) -> int | None:
@@ -356,8 +384,8 @@ def _chord_bias(row: Row, allowed: frozenset[str], banned, kinds) -> dict[str, f
         for p in row.guard.resolutions(st.voice, st.step, pitches):
             bias[p] = bias.get(p, 0.0) + SUSPENSION_BONUS
     if row.strict and MELODIC_PENALTY:
-        for p in row.guard.melodic_faults(st.voice, st.step, pitches):
-            bias[p] = bias.get(p, 0.0) - MELODIC_PENALTY
+        for p, weight in row.guard.melodic_weights(st.voice, st.step, pitches).items():
+            bias[p] = bias.get(p, 0.0) - MELODIC_PENALTY * weight
     return {pitches[p]: b for p, b in bias.items()}
 
 
