@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from chorale_studio.analysis.rules import parallels
+from chorale_studio.analysis.texture import sonorities
 from chorale_studio.generation.cadence import Cadence, ends_with_cadence
 from chorale_studio.generation.engine import generate
 from chorale_studio.generation.requests import ContinueRequest, NewRequest, Sampling
@@ -29,7 +31,16 @@ def test_the_bass_may_only_start_the_tonic_on_the_final_downbeat_and_the_last_vo
     assert c.pitches(Voice.TENOR, 48, range(48, 70), sounding) == {48, 52, 55, 60, 64, 67}, \
         "C and E are there: any note of the triad (the fifth may be left out)"
     assert c.pitches(Voice.TENOR, 48, range(48, 70), {**sounding, Voice.ALTO: 67}) == {52, 64}, "the third is missing"
+    assert c.pitches(Voice.TENOR, 48, range(48, 70), sounding, fifth=True) == {55, 67}, \
+        "asked for the whole triad, the last voice brings the fifth"
+    assert c.pitches(Voice.TENOR, 48, range(48, 70), {**sounding, Voice.ALTO: 67}, fifth=True) == {52, 64}, \
+        "the third comes first: root, third and fifth cannot all come from one voice"
     assert c.pitches(Voice.TENOR, 20, range(48, 70), sounding) is None, "before the cadence nothing is asked"
+    # The soprano, written before the bass, knows the bass will go G → C: from D it may not go to G (fifths),
+    # from G not to C (octaves); from B anything of the triad.
+    assert {p % 12 for p in c.pitches(Voice.SOPRANO, 48, range(60, 80), {}, before=74)} == {0, 4}
+    assert {p % 12 for p in c.pitches(Voice.SOPRANO, 48, range(60, 80), {}, before=67)} == {4, 7}
+    assert {p % 12 for p in c.pitches(Voice.SOPRANO, 48, range(60, 80), {}, before=71)} == {0, 4, 7}
     assert c.banned_lengths(Voice.ALTO, 40, 64, [2, 4, 8]) == {8}, "E may not be held over the dominant beat"
     assert not c.may_end(50) and c.may_end(47)
 
@@ -41,7 +52,11 @@ def test_a_new_chorale_with_a_cadence_ends_on_the_tonic_in_root_position_for_20_
         for seed in range(20 if meter == "4/4" else 5):
             result = generate(model, NewRequest(bars=4, key=Key.parse(key), meter=Meter.parse(meter), cadence=True,
                                                 sampling=Sampling(seed=seed, quick=True)))
-            found.append(ends_with_cadence(result.candidates[0].score))
+            score = result.candidates[0].score
+            found.append(ends_with_cadence(score))
+            final = (score.bars - 1) * score.steps_per_bar
+            into = [f for f in parallels(score, sonorities(score)) if f.step == final and "hidden" not in f.kind]
+            assert not into, f"{key} {meter} seed {seed}: {into[0].message} (the fifth is left out rather)"
         assert all(found), f"{key} {meter}: seeds {[i for i, ok in enumerate(found) if not ok]} did not cadence"
 
 

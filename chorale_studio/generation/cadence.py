@@ -90,24 +90,36 @@ class Cadence:
         return None
 
     def pitches(self, voice: Voice, step: int, candidates: Iterable[int],
-                sounding: Mapping[Voice, int | None]) -> set[int] | None:
-        """The ``candidates`` that ``voice`` may start at ``step``; None where the cadence has no say.
+                sounding: Mapping[Voice, int | None], fifth: bool = False, before: int | None = None
+                ) -> set[int] | None:
+        """The ``candidates`` that ``voice`` may start at ``step`` (``before``: its pitch just before, if any); None
+        where the cadence has no say.
 
         ``sounding`` is what the other voices sing at ``step`` (None: not written yet): the last
-        voice to be written completes the final chord."""
+        voice to be written completes the final chord — with its fifth too when ``fifth`` (the sampler
+        asks that first, and gives it up where it would cost parallels)."""
         chord = self._chord(step)
         if chord is None:
             return None
         candidates = list(candidates)
         root = self._root(voice, step)
         pcs = {root} if root is not None else set(chord)
+        if step == self.final and root is None and sounding.get(Voice.BASS) is None and before is not None:
+            # The bass, not written yet, will go from the dominant to the tonic: an upper voice going from
+            # 2̂ to 5̂ or from 5̂ to 1̂ beside it would make fifths or octaves, whichever way the bass leaps.
+            d = (self.key.tonic + 7) % 12
+            shadow = {(self.key.tonic + 2) % 12: d, d: self.key.tonic}.get(before % 12)
+            if shadow is not None and any(p % 12 in pcs - {shadow} for p in candidates):
+                pcs = pcs - {shadow}
         if step == self.final:
             # Root and third must sound; the fifth may be left out, as Bach often does (the last voice then
             # has a choice, and need not reach the fifth by parallels with the bass's V–I).
             known, unknown = others(voice, sounding)
-            complete = {pc for pc in pcs if len(self.root_and_third - known - {pc}) <= unknown}
-            if any(p % 12 in complete for p in candidates):
-                pcs = complete
+            for needed in ((self.tonic_triad, self.root_and_third) if fifth else (self.root_and_third,)):
+                complete = {pc for pc in pcs if len(needed - known - {pc}) <= unknown}
+                if any(p % 12 in complete for p in candidates):
+                    pcs = complete
+                    break
         return {p for p in candidates if p % 12 in pcs}
 
     def banned_rests(self, step: int, lengths: Iterable[int]) -> set[int]:
@@ -233,9 +245,11 @@ class Phrasing:
     ends: tuple[PhraseEnd | Cadence, ...]
 
     def pitches(self, voice: Voice, step: int, candidates: Iterable[int],
-                sounding: Mapping[Voice, int | None]) -> set[int] | None:
+                sounding: Mapping[Voice, int | None], fifth: bool = False, before: int | None = None
+                ) -> set[int] | None:
         for end in self.ends:
-            keep = end.pitches(voice, step, candidates, sounding)
+            keep = (end.pitches(voice, step, candidates, sounding, fifth, before) if isinstance(end, Cadence)
+                    else end.pitches(voice, step, candidates, sounding))
             if keep is not None:
                 return keep
         return None

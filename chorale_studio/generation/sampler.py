@@ -279,10 +279,15 @@ def _bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
     it).  Elsewhere the strict rules first, and a phrase end's bans among what they leave (it gives way: a
     fermata chord in another position is better than parallel fifths into it)."""
     if row.cadence is not None and row.cadence.final_near(row.state.step):
-        cadence = _cadence_bans(row, allowed, kinds)
-        rest = allowed.difference(cadence) if cadence else allowed
-        strict = _strict_bans(row, rest, kinds) if row.strict else []
-        return [*cadence, *strict] if len(strict) < len(rest) else cadence
+        # The final chord with its fifth where the strict rules leave a way to it, else root and third.
+        for fifth in ((True, False) if row.state.open_pitch is None else (False,)):
+            cadence = _cadence_bans(row, allowed, kinds, fifth)
+            rest = allowed.difference(cadence) if cadence else allowed
+            strict = _strict_bans(row, rest, kinds) if row.strict else []
+            if fifth and row.strict and row._open_relaxed:
+                continue   # every pitch that brings the fifth breaks a rule (the rules gave way): leave it out
+            return [*cadence, *strict] if len(strict) < len(rest) else cadence
+        return cadence
     strict = _strict_bans(row, allowed, kinds) if row.strict else []
     if len(strict) >= len(allowed):
         strict = []
@@ -292,15 +297,18 @@ def _bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
     return [*strict, *_cadence_bans(row, rest, kinds)]
 
 
-def _cadence_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
-    """Words that would break the cadence (``cadence.py``); empty when they would leave no choice."""
+def _cadence_bans(row: Row, allowed: frozenset[str], kinds, fifth: bool = False) -> list[str]:
+    """Words that would break the cadence (``cadence.py``; ``fifth``: the final chord complete); empty when they
+    would leave no choice."""
     st, cadence = row.state, row.cadence
     voice, step = st.voice, st.step
     by_kind = {k: _of_kind(allowed, kinds, k) for k in (_ON, _OFF, _TD)}
     if st.open_pitch is None:
         pitches, rests = by_kind[_ON], by_kind[_TD]
         sounding = {v: _sounding(row, v, step) for v in Voice}
-        keep = cadence.pitches(voice, step, pitches, sounding) if pitches else None
+        before = _sounding(row, voice, step - 1)
+        keep = (cadence.pitches(voice, step, pitches, sounding, fifth, before if before is not None and before >= 0
+                                else None) if pitches else None)
         out = [] if not keep else [w for p, w in pitches.items() if p not in keep]
         if keep is None and pitches:
             end = _next_phrase_end(row, step)
