@@ -114,7 +114,7 @@ def load(path: Path) -> ExpertAnalysis:
 
     text = path.read_text(encoding="utf-8")
     bwv = re.search(r"^BWV:\s*(\S+)", text, re.MULTILINE).group(1)
-    source = corpus.parse(_CORPUS_NAMES.get(bwv, f"bach/bwv{bwv}"))
+    source = _sung_section(corpus.parse(_CORPUS_NAMES.get(bwv, f"bach/bwv{bwv}")))
     score = score_from_music21(source, plain=True).score
     parsed = converter.parse(text, format="romantext")
     first_measure = 0 if re.search(r"^m0\s", text, re.MULTILINE) else 1
@@ -133,6 +133,25 @@ def load(path: Path) -> ExpertAnalysis:
     chords = [ExpertChord(step, rn.figure, rn.key.name, label_of_roman(rn), rn.measureNumber, float(rn.beat))
               for step, rn in placed]
     return ExpertAnalysis(path.stem, bwv, score, chords, -shift, source, first_measure)
+
+
+def _sung_section(source):
+    """The chorale's four sung parts: of a cantata movement with instruments, the parts whose names say
+    S, A, T, B (``io.parts.by_names``; BWV 41.6's "Soprano Oboe 1 Violin1" … "Bass Continuo").  Raises
+    ChoraleError where the names do not say it (the importer's ``plain`` reading then refuses other
+    obstacles, such as a change of meter)."""
+    from ..errors import ChoraleError
+    from ..io.musicxml import _info
+    from ..io.parts import by_names
+    parts = list(source.parts)
+    if len(parts) == 4:
+        return source
+    chosen = by_names([_info(i, p) for i, p in enumerate(parts)])
+    if chosen is None:
+        raise ChoraleError(f"the {len(parts)} parts' names do not say which are S, A, T, B")
+    source = source.__deepcopy__()
+    source.remove([p for i, p in enumerate(source.parts) if i not in chosen])
+    return source
 
 
 def _best_shift(score: Score, placed: list) -> int:
