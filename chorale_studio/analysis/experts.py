@@ -31,8 +31,17 @@ class Label:
     seventh: bool
     inversion: int
 
+    @property
+    def root(self) -> int:
+        return (self.local_tonic + self.degree) % 12
+
     def same_degree_and_quality(self, other: "Label") -> bool:
-        return (self.local_tonic, self.degree, self.triad) == (other.local_tonic, other.degree, other.triad)
+        """The same root and triad quality on the same degree of the same key — the tonicized key or the
+        key around it: V/V in G agrees with V in D (both the dominant of D) and with II in G (both the
+        major triad on G's second degree: the same chord, written as applied or as chromatic)."""
+        if (self.root, self.triad) != (other.root, other.triad):
+            return False
+        return self.local_tonic == other.local_tonic or self.same_key(other)
 
     def same_figure(self, other: "Label") -> bool:
         return self.same_degree_and_quality(other) and (self.seventh, self.inversion) == (other.seventh, other.inversion)
