@@ -332,10 +332,15 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
 
     def cost(i: int, k: int) -> float:
         key, seg = KEYS[k], segments[i]
-        c = _chord_cost(key, seg.root, seg.kind)
-        c += _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items() if pc not in scales[k])
+        offset = (seg.root - key.tonic) % 12
+        if i in phrase_ends and key.mode == "minor" and offset == 0 and seg.kind == "M":
+            # the Picardy third: a minor key's phrase may end on its major tonic and stay in minor
+            c = -_TONIC_REWARD + _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items()
+                                                     if pc not in scales[k] and pc != (key.tonic + 4) % 12)
+        else:
+            c = _chord_cost(key, seg.root, seg.kind)
+            c += _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items() if pc not in scales[k])
         if i in phrase_ends:
-            offset = (seg.root - key.tonic) % 12
             c += (_CADENCE_TONIC if offset == 0 and seg.kind in ("M", "m") else
                   _CADENCE_DOMINANT if offset == 7 and seg.kind in ("M", "7") else _CADENCE_OTHER)
         if i and offset_of(seg, key) == 0 and seg.kind in ("M", "m") and _leads_home(segments[i - 1], key):
