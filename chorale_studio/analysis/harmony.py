@@ -42,6 +42,7 @@ _FOREIGN = 1.25            # a non-chord tone in an upper voice
 _BASS_FOREIGN = 2.0        # a non-chord tone in the bass
 _NO_THIRD = 1.0
 _NO_ROOT = 1.2
+_BARE_FOURTH = 1.0         # a second inversion without its third (the sixth above the bass)
 _CHANGE = {"downbeat": 0.6, "beat": 1.5, "half": 1.6, "quarter": 4.0}
 _ADD_SEVENTH = 0.3
 _TRIAD_OF_SEVENTH = {"7": "M", "M7": "M", "m7": "m", "ø7": "o"}
@@ -134,6 +135,10 @@ def _fit(pitches: list[int | None], pcs: frozenset[int], root: int, kind: str, w
         score -= _NO_ROOT * weight
     if (root + intervals[1]) % 12 not in sounding:
         score -= _NO_THIRD * weight
+        if bass is not None and (bass - root) % 12 == intervals[2]:
+            # a bare fourth over the bass (no sixth) is no six-four chord but a suspension over the bass's
+            # own chord: D, G, A over D in G is V with 4–3 (and the seventh), not I6/4
+            score -= _BARE_FOURTH * weight
     if kind in SEVENTHS and (root + intervals[3]) % 12 not in sounding:
         score -= 1.5 * weight      # a seventh chord is named only where its seventh sounds
     return score
