@@ -338,8 +338,10 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
     def cost(i: int, k: int) -> float:
         key, seg = KEYS[k], segments[i]
         offset = (seg.root - key.tonic) % 12
-        if i in phrase_ends and key.mode == "minor" and offset == 0 and seg.kind == "M":
-            # the Picardy third: a minor key's phrase may end on its major tonic and stay in minor
+        if (i in phrase_ends and key.mode == "minor" and offset == 0 and seg.kind == "M" and i
+                and _leads_home(segments[i - 1], key)):
+            # the Picardy third: a minor key's authentic cadence may end on its major tonic and stay in minor
+            # (a major chord reached otherwise, as in the Phrygian iv6–V, is no tonic)
             c = -_TONIC_REWARD + _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items()
                                                      if pc not in scales[k] and pc != (key.tonic + 4) % 12)
         else:
