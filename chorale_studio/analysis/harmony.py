@@ -9,12 +9,16 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    of chord by where it falls (a new chord on a downbeat is cheap, one on an
    off-beat sixteenth dear), so passing and neighbour notes and suspensions
    stay inside the chord they decorate.  A chord whose bass moves to another
-   of its tones on a beat gets a new label (I, then I6).
+   of its tones on a beat gets a new label (I, then I6).  A fourth over the
+   bass with no sixth is a suspension over the bass's chord (V with 4–3), not
+   a six-four chord without its third.
 2. *Keys.*  A second Viterbi pass over the chords picks a local key for each:
    a chord costs nothing in a key where it is diatonic, a little where it is
    an applied chord (V/x, viio7/x), more as a borrowed or Neapolitan chord;
    notes outside the key cost, phrase ends favour the tonic and dominant, and
-   each change of key costs.  The piece starts and ends in its own key.
+   each change of key costs.  The piece starts and ends in its own key.  A
+   minor key's authentic cadence may end on the major tonic and stay in minor
+   (the Picardy third: I in minor, as the experts write it).
 3. *Names.*  Each chord is named in its key (figures as RomanText writes
    them: I, V6, ii6/5, viio7/V, bII6) and each phrase end (a fermata, and the
    last chord) gets its cadence: PAC, IAC, HC, PC or DC.
