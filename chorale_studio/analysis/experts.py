@@ -150,12 +150,12 @@ def _sung_section(source):
     ChoraleError where the names do not say it (the importer's ``plain`` reading then refuses other
     obstacles, such as a change of meter)."""
     from ..errors import ChoraleError
-    from ..io.musicxml import _info
-    from ..io.parts import by_names
+    from ..io.parts import PartInfo, by_names
     parts = list(source.parts)
     if len(parts) == 4:
         return source
-    chosen = by_names([_info(i, p) for i, p in enumerate(parts)])
+    chosen = by_names([PartInfo(i + 1, str(p.partName or "").strip(), str(p.partAbbreviation or "").strip())
+                       for i, p in enumerate(parts)])
     if chosen is None:
         raise ChoraleError(f"the {len(parts)} parts' names do not say which are S, A, T, B")
     source = source.__deepcopy__()
