@@ -95,6 +95,16 @@ def test_a_minor_keys_cadence_on_its_major_tonic_stays_in_minor_as_a_picardy_thi
     assert (found.key.name, found.figure, found.cadence) == (key_name, "I", "PAC")
 
 
+@pytest.mark.parametrize("number, measure, beat, key_name, figure", [(3, 10, 1.0, "A minor", "IV"),
+                                                                     (10, 3, 1.0, "A minor", "V")])
+def test_a_key_far_round_the_circle_of_fifths_is_not_visited_for_a_bar(number, measure, beat, key_name, figure):
+    # BWV 153.1 bar 10 (A minor, via D minor and E minor before) and BWV 38.6 bar 3 (A minor's half cadence,
+    # E major before): the experts stay in A minor, where a modulation to E major or a D minor–E minor
+    # detour would cost no more than one to a neighbour
+    found = _ours_at(_expert(number), measure, beat)
+    assert (found.key.name, found.figure) == (key_name, figure)
+
+
 @pytest.mark.parametrize("number, measure, beat, figure", [(1, 12, 3.0, "V7"), (4, 2, 2.0, "V")])
 def test_a_bare_fourth_over_the_dominant_is_a_suspension_not_a_six_four_chord(number, measure, beat, figure):
     # BWV 269 bar 12 beat 3: D, G, C over D in G (the G a 4–3 suspension, C the seventh) — V7, as the
@@ -137,6 +147,6 @@ def test_on_held_out_chorales_the_analysis_agrees_with_the_experts_with_keys_of_
             ours, naive = ours.merge(o), naive.merge(n)
     shares = ours.shares()
     assert ours.chords > 450
-    # Measured 81.3 % / 78.0 % / keys 82.5 %; the naive labeller, given the experts' keys: 86.4 % / 84.9 %
+    # Measured 80.9 % / 77.6 % / keys 82.5 %; the naive labeller, given the experts' keys: 86.4 % / 84.9 %
     # (II and V/V agreeing in degree since December 2026: before, 78.4 % / 75.4 % / 77.4 % and 81.7 % / 80.2 %).
     assert shares["degree_and_quality"] >= 0.79 and shares["figure"] >= 0.76 and shares["key"] >= 0.80

@@ -16,7 +16,7 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    a chord costs nothing in a key where it is diatonic, a little where it is
    an applied chord (V/x, viio7/x), more as a borrowed or Neapolitan chord;
    notes outside the key cost, phrase ends favour the tonic and dominant, and
-   each change of key costs.  The piece starts and ends in its own key.  A
+   each change of key costs, more for each fifth beyond the closely related keys.  The piece starts and ends in its own key.  A
    minor key's authentic cadence may end on the major tonic and stay in minor
    (the Picardy third: I in minor, as the experts write it).
 3. *Names.*  Each chord is named in its key (figures as RomanText writes
@@ -54,6 +54,7 @@ _KEEP = 8                  # candidate chords kept per sonority
 
 # Weights of the key pass.
 _KEY_CHANGE = 3.5
+_FAR_CHANGE = 1.0          # and for each fifth beyond the closely related keys
 _APPLIED = 1.8
 _BORROWED = 2.4
 _FOREIGN_CHORD = 5.0
@@ -332,6 +333,19 @@ def _leads_home(seg: _Segment, key: Key) -> bool:
         seg.kind == "o7" and offset in (2, 5, 8))
 
 
+def _key_changes() -> list[list[float]]:
+    """The cost of moving from each key (column) to each key (row): a change of key, and more for each step
+    on the circle of fifths beyond the closely related keys (a modulation goes to a neighbour)."""
+    def fifths_apart(a: Key, b: Key) -> int:
+        d = abs(a.fifths - b.fifths) % 12
+        return min(d, 12 - d)
+    return [[0.0 if a == b else _KEY_CHANGE + _FAR_CHANGE * max(0, fifths_apart(KEYS[a], KEYS[b]) - 1)
+             for a in range(len(KEYS))] for b in range(len(KEYS))]
+
+
+_CHANGES = _key_changes()
+
+
 def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
     if not segments:
         return []
@@ -362,13 +376,19 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
 
     value = [cost(0, k) for k in range(len(KEYS))]
     back: list[list[int]] = []
+    keys = range(len(KEYS))
     for i in range(1, len(segments)):
-        leader = min(range(len(KEYS)), key=value.__getitem__)
         ptr, now = [], []
-        for k in range(len(KEYS)):
-            stay, moved = value[k], value[leader] + _KEY_CHANGE
-            ptr.append(k if stay <= moved else leader)
-            now.append(min(stay, moved) + cost(i, k))
+        order = sorted(keys, key=value.__getitem__)
+        for k in keys:
+            best, total, row = k, value[k], _CHANGES[k]      # staying wins a tie
+            for j in order:
+                if value[j] + _KEY_CHANGE >= total:           # no later key can come in cheaper
+                    break
+                if value[j] + row[j] < total:
+                    best, total = j, value[j] + row[j]
+            ptr.append(best)
+            now.append(total + cost(i, k))
         value = now
         back.append(ptr)
     k = min(range(len(KEYS)), key=value.__getitem__)
