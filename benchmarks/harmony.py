@@ -2,14 +2,27 @@
 
 music21 ships 20 expert analyses in RomanText (riemenschneider001–020; the full
 set has more).  The weights of ``analysis/harmony.py`` were tuned on 001–010;
-011–020 are held out (011, BWV 41.6, is a nine-part movement and cannot be read
-as four voices, so nine remain).  For each expert chord we compare the label our
+011–020 are held out, nine of them: 011 (BWV 41.6) stays out.  Its four sung
+parts are now found among the nine by their names ("Soprano Oboe 1 Violin1" …
+"Bass Continuo", ``io.parts.by_names``), but the movement changes meter (4/4,
+3/4, 4/4), which a Score cannot hold, and the analysis ("BWV: 41.6s") is of a
+version without the cantata's instrumental interludes: read up to the change of
+meter, the voices rest in bar 5 where the analysis has five chords, and from bar 4
+on even the naive labeller agrees on almost nothing (28 % of the first 46 chords).  For each expert chord we compare the label our
 analysis gives at its onset — with keys our analysis finds itself — and, as the
 baseline, ``roman.romanNumeralFromChord`` on the chordified chorale's chord at
 that onset given the expert's own key.
 
-- *degree and quality*: the same root above the same (tonicized) tonic, same triad quality
-  (V/V in G and V in D agree: both are the dominant of D);
+- *degree and quality*: the same root and triad quality on the same degree of the same key,
+  where the key may be the tonicized one or the key around it: V/V in G agrees with V in D (both the
+  dominant of D) and with II in G (the same chord on G's second degree, written chromatic rather than
+  applied — ``romanNumeralFromChord`` never writes applied chords, and analysts write both).  Until
+  December 2026 only the tonicized key counted, which failed the baseline's II against the expert's
+  V/V; on 001–010 + 012 (the issue's 613 chords: the chords and onsets are the same) the baseline
+  then scored 80.3 %, now 84.5 %.  The issue's 86 % / 69 % fit a looser degree (the root's scale
+  degree and music21's quality, whatever the key: 83.8–88.1 %) and a stricter figure (music21's figure
+  strings equal, 67.2 %: 'V6/5' against 'V65', 'II' against 'V/V' differ); the figure here compares
+  what the figure means, not how it is spelt;
 - *figure*: that, and the same inversion and seventh;
 - *key*: the same local key.
 

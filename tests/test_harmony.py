@@ -78,6 +78,42 @@ def first_analysis() -> experts.ExpertAnalysis:
     return experts.load(experts.analysis_paths()[0])
 
 
+def _expert(number: int) -> experts.ExpertAnalysis:
+    return experts.load(next(p for p in experts.analysis_paths() if p.stem == f"riemenschneider{number:03d}"))
+
+
+def _ours_at(analysis: experts.ExpertAnalysis, measure: int, beat: float):
+    step = next(c.step for c in analysis.chords if (c.measure, c.beat) == (measure, beat))
+    return harmony(analysis.score).at(step)
+
+
+@pytest.mark.parametrize("measure, beat, key_name", [(14, 3.0, "C minor"), (20, 3.0, "F minor")])
+def test_a_minor_keys_cadence_on_its_major_tonic_stays_in_minor_as_a_picardy_third(measure, beat, key_name):
+    # BWV 40.8 (riemenschneider008): V7–I in C minor (bar 14) and V–I at the end in F minor, both with
+    # the major third; the experts write I in the minor key, not a turn to the major
+    found = _ours_at(_expert(8), measure, beat)
+    assert (found.key.name, found.figure, found.cadence) == (key_name, "I", "PAC")
+
+
+@pytest.mark.parametrize("number, measure, beat, key_name, figure", [(3, 10, 1.0, "A minor", "IV"),
+                                                                     (10, 3, 1.0, "A minor", "V")])
+def test_a_key_far_round_the_circle_of_fifths_is_not_visited_for_a_bar(number, measure, beat, key_name, figure):
+    # BWV 153.1 bar 10 (A minor, via D minor and E minor before) and BWV 38.6 bar 3 (A minor's half cadence,
+    # E major before): the experts stay in A minor, where a modulation to E major or a D minor–E minor
+    # detour would cost no more than one to a neighbour
+    found = _ours_at(_expert(number), measure, beat)
+    assert (found.key.name, found.figure) == (key_name, figure)
+
+
+@pytest.mark.parametrize("number, measure, beat, figure", [(1, 12, 3.0, "V7"), (4, 2, 2.0, "V")])
+def test_a_bare_fourth_over_the_dominant_is_a_suspension_not_a_six_four_chord(number, measure, beat, figure):
+    # BWV 269 bar 12 beat 3: D, G, C over D in G (the G a 4–3 suspension, C the seventh) — V7, as the
+    # experts read it, not I6/4 without its B; BWV 86.6 bar 2 beat 2: E, A, B over E in A — V (the experts:
+    # V7, the seventh D coming after the beat)
+    found = _ours_at(_expert(number), measure, beat)
+    assert found.figure == figure
+
+
 def test_every_figure_the_analysis_writes_reads_back_in_music21_as_the_chord_it_names(first_analysis):
     for h in harmony(first_analysis.score).chords:
         tonic = h.key.name.split()[0].replace("b", "-")
@@ -106,10 +142,11 @@ def test_analysing_a_chorale_is_fast_enough_to_run_on_every_edit(first_analysis)
 def test_on_held_out_chorales_the_analysis_agrees_with_the_experts_with_keys_of_its_own():
     ours, naive = experts.Agreement(), experts.Agreement()
     for path in experts.analysis_paths():
-        if path.stem in experts.HELD_OUT and path.stem != "riemenschneider011":   # 011 has nine parts
+        if path.stem in experts.HELD_OUT and path.stem != "riemenschneider011":   # 011: see benchmarks/harmony.py
             o, n = experts.agreement(experts.load(path))
             ours, naive = ours.merge(o), naive.merge(n)
     shares = ours.shares()
     assert ours.chords > 450
-    # Measured 78.4 % / 75.4 % / keys 77.4 %; the naive labeller, given the experts' keys: 81.7 % / 80.2 %.
-    assert shares["degree_and_quality"] >= 0.75 and shares["figure"] >= 0.72 and shares["key"] >= 0.75
+    # Measured 80.9 % / 77.6 % / keys 82.5 %; the naive labeller, given the experts' keys: 86.4 % / 84.9 %
+    # (II and V/V agreeing in degree since December 2026: before, 78.4 % / 75.4 % / 77.4 % and 81.7 % / 80.2 %).
+    assert shares["degree_and_quality"] >= 0.79 and shares["figure"] >= 0.76 and shares["key"] >= 0.80

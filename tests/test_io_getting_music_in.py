@@ -14,7 +14,7 @@ from music21 import chord, clef, converter, corpus, stream
 from chorale_studio.errors import FileFormatError
 from chorale_studio.io.midi import midi_bytes, read_midi
 from chorale_studio.io.musicxml import musicxml_bytes, read_musicxml
-from chorale_studio.io.parts import parse_parts, voice_named
+from chorale_studio.io.parts import PartInfo, by_names, parse_parts, voice_named
 from chorale_studio.score.model import Meter, Voice
 
 
@@ -123,6 +123,18 @@ def test_parts_can_be_chosen_by_number_for_s_a_t_b():
                                          ("Basso continuo", None), ("Organ", None), ("Horn 2", None)])
 def test_a_voice_is_known_by_its_name_in_the_usual_languages_and_abbreviations(name, voice):
     assert voice_named(name) is voice
+
+
+def test_parts_whose_names_begin_with_a_voice_are_its_voices_when_full_names_do_not_decide():
+    # BWV 41.6 names its sung parts with the instruments doubling them: "Soprano Oboe 1 Violin1" … "Bass Continuo"
+    names = [p.partName for p in corpus.parse("bach/bwv41.6").parts]
+    assert by_names([PartInfo(i + 1, n) for i, n in enumerate(names)]) == [5, 6, 7, 8]
+    # full names decide first: the "Basso" sings, the "Basso continuo" beside it plays
+    assert by_names([PartInfo(i + 1, n) for i, n in enumerate(
+        ["Basso continuo", "Soprano", "Alto", "Tenore", "Basso"])]) == [1, 2, 3, 4]
+    # two parts beginning with a bass, no full name decides: not read as the bass
+    assert by_names([PartInfo(i + 1, n) for i, n in enumerate(
+        ["Soprano Oboe", "Alto", "Tenor", "Bass Continuo", "Bass Fagotto"])]) is None
 
 
 # ---- closed score -------------------------------------------------------------------------------

@@ -31,8 +31,17 @@ class Label:
     seventh: bool
     inversion: int
 
+    @property
+    def root(self) -> int:
+        return (self.local_tonic + self.degree) % 12
+
     def same_degree_and_quality(self, other: "Label") -> bool:
-        return (self.local_tonic, self.degree, self.triad) == (other.local_tonic, other.degree, other.triad)
+        """The same root and triad quality on the same degree of the same key — the tonicized key or the
+        key around it: V/V in G agrees with V in D (both the dominant of D) and with II in G (both the
+        major triad on G's second degree: the same chord, written as applied or as chromatic)."""
+        if (self.root, self.triad) != (other.root, other.triad):
+            return False
+        return self.local_tonic == other.local_tonic or self.same_key(other)
 
     def same_figure(self, other: "Label") -> bool:
         return self.same_degree_and_quality(other) and (self.seventh, self.inversion) == (other.seventh, other.inversion)
@@ -114,7 +123,7 @@ def load(path: Path) -> ExpertAnalysis:
 
     text = path.read_text(encoding="utf-8")
     bwv = re.search(r"^BWV:\s*(\S+)", text, re.MULTILINE).group(1)
-    source = corpus.parse(_CORPUS_NAMES.get(bwv, f"bach/bwv{bwv}"))
+    source = _sung_section(corpus.parse(_CORPUS_NAMES.get(bwv, f"bach/bwv{bwv}")))
     score = score_from_music21(source, plain=True).score
     parsed = converter.parse(text, format="romantext")
     first_measure = 0 if re.search(r"^m0\s", text, re.MULTILINE) else 1
@@ -133,6 +142,25 @@ def load(path: Path) -> ExpertAnalysis:
     chords = [ExpertChord(step, rn.figure, rn.key.name, label_of_roman(rn), rn.measureNumber, float(rn.beat))
               for step, rn in placed]
     return ExpertAnalysis(path.stem, bwv, score, chords, -shift, source, first_measure)
+
+
+def _sung_section(source):
+    """The chorale's four sung parts: of a cantata movement with instruments, the parts whose names say
+    S, A, T, B (``io.parts.by_names``; BWV 41.6's "Soprano Oboe 1 Violin1" … "Bass Continuo").  Raises
+    ChoraleError where the names do not say it (the importer's ``plain`` reading then refuses other
+    obstacles, such as a change of meter)."""
+    from ..errors import ChoraleError
+    from ..io.parts import PartInfo, by_names
+    parts = list(source.parts)
+    if len(parts) == 4:
+        return source
+    chosen = by_names([PartInfo(i + 1, str(p.partName or "").strip(), str(p.partAbbreviation or "").strip())
+                       for i, p in enumerate(parts)])
+    if chosen is None:
+        raise ChoraleError(f"the {len(parts)} parts' names do not say which are S, A, T, B")
+    source = source.__deepcopy__()
+    source.remove([p for i, p in enumerate(source.parts) if i not in chosen])
+    return source
 
 
 def _best_shift(score: Score, placed: list) -> int:

@@ -9,12 +9,16 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    of chord by where it falls (a new chord on a downbeat is cheap, one on an
    off-beat sixteenth dear), so passing and neighbour notes and suspensions
    stay inside the chord they decorate.  A chord whose bass moves to another
-   of its tones on a beat gets a new label (I, then I6).
+   of its tones on a beat gets a new label (I, then I6).  A fourth over the
+   bass with no sixth is a suspension over the bass's chord (V with 4–3), not
+   a six-four chord without its third.
 2. *Keys.*  A second Viterbi pass over the chords picks a local key for each:
    a chord costs nothing in a key where it is diatonic, a little where it is
    an applied chord (V/x, viio7/x), more as a borrowed or Neapolitan chord;
    notes outside the key cost, phrase ends favour the tonic and dominant, and
-   each change of key costs.  The piece starts and ends in its own key.
+   each change of key costs, more for each fifth beyond the closely related keys.  The piece starts and ends in its own key.  A
+   minor key's authentic cadence may end on the major tonic and stay in minor
+   (the Picardy third: I in minor, as the experts write it).
 3. *Names.*  Each chord is named in its key (figures as RomanText writes
    them: I, V6, ii6/5, viio7/V, bII6) and each phrase end (a fermata, and the
    last chord) gets its cadence: PAC, IAC, HC, PC or DC.
@@ -42,6 +46,7 @@ _FOREIGN = 1.25            # a non-chord tone in an upper voice
 _BASS_FOREIGN = 2.0        # a non-chord tone in the bass
 _NO_THIRD = 1.0
 _NO_ROOT = 1.2
+_BARE_FOURTH = 1.0         # a second inversion without its third (the sixth above the bass)
 _CHANGE = {"downbeat": 0.6, "beat": 1.5, "half": 1.6, "quarter": 4.0}
 _ADD_SEVENTH = 0.3
 _TRIAD_OF_SEVENTH = {"7": "M", "M7": "M", "m7": "m", "ø7": "o"}
@@ -49,6 +54,7 @@ _KEEP = 8                  # candidate chords kept per sonority
 
 # Weights of the key pass.
 _KEY_CHANGE = 3.5
+_FAR_CHANGE = 1.0          # and for each fifth beyond the closely related keys
 _APPLIED = 1.8
 _BORROWED = 2.4
 _FOREIGN_CHORD = 5.0
@@ -134,6 +140,10 @@ def _fit(pitches: list[int | None], pcs: frozenset[int], root: int, kind: str, w
         score -= _NO_ROOT * weight
     if (root + intervals[1]) % 12 not in sounding:
         score -= _NO_THIRD * weight
+        if bass is not None and (bass - root) % 12 == intervals[2]:
+            # a bare fourth over the bass (no sixth) is no six-four chord but a suspension over the bass's
+            # own chord: D, G, A over D in G is V with 4–3 (and the seventh), not I6/4
+            score -= _BARE_FOURTH * weight
     if kind in SEVENTHS and (root + intervals[3]) % 12 not in sounding:
         score -= 1.5 * weight      # a seventh chord is named only where its seventh sounds
     return score
@@ -323,6 +333,19 @@ def _leads_home(seg: _Segment, key: Key) -> bool:
         seg.kind == "o7" and offset in (2, 5, 8))
 
 
+def _key_changes() -> list[list[float]]:
+    """The cost of moving from each key (column) to each key (row): a change of key, and more for each step
+    on the circle of fifths beyond the closely related keys (a modulation goes to a neighbour)."""
+    def fifths_apart(a: Key, b: Key) -> int:
+        d = abs(a.fifths - b.fifths) % 12
+        return min(d, 12 - d)
+    return [[0.0 if a == b else _KEY_CHANGE + _FAR_CHANGE * max(0, fifths_apart(KEYS[a], KEYS[b]) - 1)
+             for a in range(len(KEYS))] for b in range(len(KEYS))]
+
+
+_CHANGES = _key_changes()
+
+
 def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
     if not segments:
         return []
@@ -332,10 +355,17 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
 
     def cost(i: int, k: int) -> float:
         key, seg = KEYS[k], segments[i]
-        c = _chord_cost(key, seg.root, seg.kind)
-        c += _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items() if pc not in scales[k])
+        offset = (seg.root - key.tonic) % 12
+        if (i in phrase_ends and key.mode == "minor" and offset == 0 and seg.kind == "M" and i
+                and _leads_home(segments[i - 1], key)):
+            # the Picardy third: a minor key's authentic cadence may end on its major tonic and stay in minor
+            # (a major chord reached otherwise, as in the Phrygian iv6–V, is no tonic)
+            c = -_TONIC_REWARD + _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items()
+                                                     if pc not in scales[k] and pc != (key.tonic + 4) % 12)
+        else:
+            c = _chord_cost(key, seg.root, seg.kind)
+            c += _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items() if pc not in scales[k])
         if i in phrase_ends:
-            offset = (seg.root - key.tonic) % 12
             c += (_CADENCE_TONIC if offset == 0 and seg.kind in ("M", "m") else
                   _CADENCE_DOMINANT if offset == 7 and seg.kind in ("M", "7") else _CADENCE_OTHER)
         if i and offset_of(seg, key) == 0 and seg.kind in ("M", "m") and _leads_home(segments[i - 1], key):
@@ -346,13 +376,19 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
 
     value = [cost(0, k) for k in range(len(KEYS))]
     back: list[list[int]] = []
+    keys = range(len(KEYS))
     for i in range(1, len(segments)):
-        leader = min(range(len(KEYS)), key=value.__getitem__)
         ptr, now = [], []
-        for k in range(len(KEYS)):
-            stay, moved = value[k], value[leader] + _KEY_CHANGE
-            ptr.append(k if stay <= moved else leader)
-            now.append(min(stay, moved) + cost(i, k))
+        order = sorted(keys, key=value.__getitem__)
+        for k in keys:
+            best, total, row = k, value[k], _CHANGES[k]      # staying wins a tie
+            for j in order:
+                if value[j] + _KEY_CHANGE >= total:           # no later key can come in cheaper
+                    break
+                if value[j] + row[j] < total:
+                    best, total = j, value[j] + row[j]
+            ptr.append(best)
+            now.append(total + cost(i, k))
         value = now
         back.append(ptr)
     k = min(range(len(KEYS)), key=value.__getitem__)

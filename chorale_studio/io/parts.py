@@ -72,16 +72,26 @@ def voice_named(name: str) -> Voice | None:
     return next((v for v, names in VOICE_NAMES.items() if key in names), None)
 
 
+def voice_leading_name(name: str) -> Voice | None:
+    """The voice a part's name begins with, instruments doubling it following: 'Soprano Oboe 1 Violin1',
+    'Bass Continuo' → that voice; 'Oboe 3' → None.  (``by_names`` reads names so only where full names
+    do not decide, and only once each: a 'Basso continuo' beside a 'Basso' leaves it undecided.)"""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = [w for w in re.split(r"[^a-z]+", text) if w and w not in _NEUTRAL_WORDS]
+    return voice_named(words[0]) if words else None
+
+
 def by_names(parts: Sequence[PartInfo]) -> list[int] | None:
     """The parts named S, A, T, B (0-based, in that order) when their names say it once each, else None.
 
     Full names are read first; abbreviations only when the full names do not decide (BWV 248.23-2
-    abbreviates its alto "S.", its tenor "A.").
+    abbreviates its alto "S.", its tenor "A."); last, names that begin with a voice and go on with the
+    instruments doubling it (BWV 41.6: "Soprano Oboe 1 Violin1", …, "Bass Continuo"), again once each.
     """
-    for field in ("name", "abbreviation"):
+    for field, reading in (("name", voice_named), ("abbreviation", voice_named), ("name", voice_leading_name)):
         found: dict[Voice, list[int]] = {v: [] for v in Voice}
         for i, part in enumerate(parts):
-            voice = voice_named(getattr(part, field))
+            voice = reading(getattr(part, field))
             if voice is not None:
                 found[voice].append(i)
         if all(len(found[v]) == 1 for v in Voice):
