@@ -169,6 +169,16 @@ class PlanRules:
                 return t
         return chord.at
 
+    def _clean(self, voice: Voice, chord: PlannedChord, step: int) -> bool:
+        """Do the other voices known at ``step`` sing tones of ``chord`` there (the bass its planned bass)?"""
+        for v in Voice:
+            p = self._line(v, step)
+            if v == voice or p is None or p == REST:
+                continue
+            if p % 12 not in chord.pcs or (v == Voice.BASS and p % 12 != chord.bass):
+                return False
+        return True
+
     def _complete(self, voice: Voice, chord: PlannedChord, sounding: Mapping[Voice, int | None]) -> set[int]:
         """The pitch classes an upper voice may sing where ``chord`` must sound complete: those that leave the
         tones still missing to the voices still to be written, one each."""
@@ -286,15 +296,21 @@ class PlanRules:
                 resolution = c.at + max(1, self.beat // 2)
                 suspended = (voice != Voice.BASS and before is not None and before.at <= start < c.at
                              and resolution < c.until   # the chord lasts beyond its resolution
-                             and pitch % 12 in before.pcs and any((pitch - k) % 12 in c.pcs for k in (1, 2)))
+                             and pitch % 12 in before.pcs and any((pitch - k) % 12 in c.pcs for k in (1, 2))
+                             and self._clean(voice, c, resolution))   # where it resolves, the others sing the chord
                 if suspended:
                     beats.append(resolution)   # held over the onset, resolved half a beat on
                 else:
                     beats.append(c.at)
             if self.guard is not None and step < c.until and start < c.until:
                 anchor = self.anchor(c)
-                if anchor != c.at and (pitch % 12 != c.bass if voice == Voice.BASS else pitch % 12 not in c.pcs):
-                    beats.append(anchor)   # the chord sounds where the foreign note on its onset resolves
+                if anchor != c.at and start < anchor and step <= anchor:
+                    if voice == Voice.BASS:
+                        fits = pitch % 12 == c.bass
+                    else:
+                        fits = pitch % 12 in self._complete(voice, c, self._sounding(anchor))
+                    if not fits:
+                        beats.append(anchor)   # the chord sounds where the foreign note on its onset resolves
             for beat in beats:
                 if start < beat == step:
                     return set(lengths)   # the note must end here
