@@ -5,9 +5,17 @@ of its bar).  Written voices start their notes on its onset and on its beats wit
 bass with the planned bass (the inversion), the voices together completing the chord (a seventh chord
 may leave out its fifth) — while notes between the beats are free: passing and neighbour notes, as
 the style puts them.  An upper voice may hold a note over the onset when it can resolve by step to a
-chord tone (a prepared suspension); no other note foreign to the chord is held over one of its beats.
+chord tone (a prepared suspension) where the other voices sing the chord; no other note foreign to
+the chord is held over one of its beats, and no note is held over an onset where the chord could then
+not be completed (V, then V7 on the off-beat under the soprano's held fifth: a voice moves to the
+seventh).  Where a given voice sings a foreign note on the onset (an appoggiatura), the chord sounds
+where it resolves.  The rules see the other voices through the row's ``rules.VoiceLeading``; with strict
+voice leading (whose bans come first) they look ahead, so that the note before an onset leaves the
+voice a planned pitch there that neither crosses nor moves in parallels (benchmarks/harmony.py --plans:
+the planned chords that sound went from 88 % to 98 % of the experts' analyses, Bach's own 92 %).
 
-``check`` refuses, before any sampling, a plan the given voices contradict, naming bar and beat.
+``check`` refuses, before any sampling, a plan the given voices contradict, naming bar and beat (a given
+note foreign to a chord on its onset is fine when it moves on by step or reaches the chord within its span).
 The rules have the interface of ``cadence.PhraseEnd`` (``pitches``, ``banned_rests``,
 ``banned_lengths``, ``may_end``), so the engine asks them with the phrase ends.
 """
