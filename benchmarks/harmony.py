@@ -30,9 +30,12 @@ Plan obedience (``--plans N``): the first N chorales of the set, each expert ana
 chord plan, Bach's soprano kept, alto, tenor and bass harmonized by the shipped model with the plan
 and without it; for each, the share of planned chords that sound with their planned bass somewhere
 within their span (Bach's own voices measured the same way, for calibration), and the texture figures
-``quality.py`` reports for harmonize (complete chords on the beats, unisons, parallels).
+``quality.py`` reports for harmonize (complete chords on the beats, unisons, parallels).  The chords
+missed are counted by why (``experts.plan_misses``: the soprano makes the chord impossible, wrong bass,
+a rest, a foreign note wherever the bass is right, the seventh missing, another tone missing); ``--misses``
+lists each one missed with the plan.
 
-    python benchmarks/harmony.py [--set held-out|tuning|all] [--plans N] [--seed S] [--json]
+    python benchmarks/harmony.py [--set held-out|tuning|all] [--plans N] [--seed S] [--misses] [--json]
 """
 from __future__ import annotations
 
@@ -78,9 +81,21 @@ def obedience(names: tuple[str, ...], count: int, seed: int) -> dict:
     from chorale_studio.paths import default_model_dir
     from chorale_studio.score import Voice
 
+    from chorale_studio.analysis.harmony import where
+    from chorale_studio.generation.requests import GenerationError
+
     model = ChoraleModel.load(default_model_dir())
     written = frozenset((Voice.ALTO, Voice.TENOR, Voice.BASS))
     pieces, totals = [], {"bach": [0, 0], "planned": [0, 0], "free": [0, 0]}
+    reasons = {k: dict.fromkeys(experts.MISSES, 0) | {"off the beat": 0} for k in totals}
+
+    def missed(score) -> list[dict]:
+        out = []
+        for chord, why in experts.plan_misses(score):
+            off = bool(chord.at % score.meter.steps_per_beat)
+            out.append({"at": where(score, chord.at), "figure": chord.figure, "key": chord.key.name, "why": why,
+                        "off_beat": off})
+        return out
     for path in [p for p in experts.analysis_paths() if p.stem in names]:
         if len(pieces) == count:
             break
@@ -95,24 +110,34 @@ def obedience(names: tuple[str, ...], count: int, seed: int) -> dict:
         for v in written:
             melody.set_notes(v, [])
         row = {"analysis": path.stem, "bwv": analysis.bwv, "bars": bach.bars}
-        kept = experts.plan_kept(bach)
-        row["bach"] = kept
-        for name, plan in (("planned", bach.plan), ("free", {})):
-            score = melody.copy()
-            score.plan = dict(plan)
-            start = time.perf_counter()
-            result = generate(model, HarmonizeRequest(score, tuple(written), sampling=Sampling(seed=seed)))
-            out = result.candidates[0].score
-            out.plan = dict(bach.plan)   # measured against the experts' plan either way
-            row[name] = experts.plan_kept(out)
-            row[name + "_seconds"] = round(time.perf_counter() - start, 1)
-            row[name + "_texture"] = texture(out, voices=written).figures()
+        row["bach"] = experts.plan_kept(bach)
+        row["bach_missed"] = missed(bach)
+        try:
+            for name, plan in (("planned", bach.plan), ("free", {})):
+                score = melody.copy()
+                score.plan = dict(plan)
+                start = time.perf_counter()
+                result = generate(model, HarmonizeRequest(score, tuple(written), sampling=Sampling(seed=seed)))
+                out = result.candidates[0].score
+                out.plan = dict(bach.plan)   # measured against the experts' plan either way
+                row[name] = experts.plan_kept(out)
+                row[name + "_missed"] = missed(out)
+                row[name + "_seconds"] = round(time.perf_counter() - start, 1)
+                row[name + "_texture"] = texture(out, voices=written).figures()
+        except GenerationError as exc:   # a plan Bach's soprano contradicts (it should not be): counted as lost
+            row["refused"] = str(exc)
+            for name in ("planned", "free"):
+                row[name] = (0, row["bach"][1])
+                row[name + "_missed"] = []
         for k in totals:
             totals[k][0] += row[k][0]
             totals[k][1] += row[k][1]
+            for m in row[k + "_missed"]:
+                reasons[k][m["why"]] += 1
+                reasons[k]["off the beat"] += m["off_beat"]
         pieces.append(row)
     shares = {k: round(a / b, 4) if b else 0.0 for k, (a, b) in totals.items()}
-    return {"pieces": pieces, "kept": totals, "shares": shares}
+    return {"pieces": pieces, "kept": totals, "shares": shares, "misses": reasons}
 
 
 def main() -> None:
@@ -122,6 +147,7 @@ def main() -> None:
                         help="also harmonize N chorales with the experts' analyses as chord plans")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--misses", action="store_true", help="with --plans, list every planned chord missed with a plan")
     args = parser.parse_args()
     result = measure(SETS[args.set])
     if args.plans:
@@ -143,17 +169,42 @@ def main() -> None:
     if "plans" in result:
         print("\nplan obedience: planned chords sounding with their bass within their span")
         print(f"{'analysis':<20} {'bars':>4} {'Bach':>7} {'with plan':>10} {'no plan':>8}   complete chords "
-              f"(plan / none)   parallels per 100 (plan / none)")
+              f"(plan / none)   parallels per 100 (plan / none)   unisons (plan / none)   seconds (plan / none)")
         for p in result["plans"]["pieces"]:
             def share(k):
                 a, b = p[k]
                 return f"{a / b:.1%}" if b else "-"
+            if "refused" in p:
+                print(f"{p['analysis']:<20} {p['bars']:>4} {share('bach'):>7}   refused: {p['refused']}")
+                continue
             tp, tf = p["planned_texture"], p["free_texture"]
             print(f"{p['analysis']:<20} {p['bars']:>4} {share('bach'):>7} {share('planned'):>10} {share('free'):>8}"
                   f"   {tp['complete_chords']:>6.1%} / {tf['complete_chords']:.1%}"
-                  f"              {tp['parallels_per_100_changes']:.2f} / {tf['parallels_per_100_changes']:.2f}")
+                  f"              {tp['parallels_per_100_changes']:.2f} / {tf['parallels_per_100_changes']:.2f}"
+                  f"                  {tp['unison']:.1%} / {tf['unison']:.1%}"
+                  f"          {p['planned_seconds']} / {p['free_seconds']}")
         sh = result["plans"]["shares"]
-        print(f"{'all':<20} {'':>4} {sh['bach']:>7.1%} {sh['planned']:>10.1%} {sh['free']:>8.1%}")
+        done = [p for p in result["plans"]["pieces"] if "refused" not in p]
+        def mean(mode, k):
+            return sum(p[mode + "_texture"][k] for p in done) / max(1, len(done))
+        def seconds(mode):
+            return round(sum(p[mode + "_seconds"] for p in done), 1)
+        print(f"{'all':<20} {'':>4} {sh['bach']:>7.1%} {sh['planned']:>10.1%} {sh['free']:>8.1%}"
+              f"   {mean('planned', 'complete_chords'):>6.1%} / {mean('free', 'complete_chords'):.1%}"
+              f"              {mean('planned', 'parallels_per_100_changes'):.2f} / "
+              f"{mean('free', 'parallels_per_100_changes'):.2f}"
+              f"                  {mean('planned', 'unison'):.1%} / {mean('free', 'unison'):.1%}"
+              f"          {seconds('planned')} / {seconds('free')}   (texture: mean of the pieces; seconds: sum)")
+        print("\nplanned chords missed, by why (experts.plan_misses; 'off the beat' counts those among them whose "
+              "onset is off the beat)")
+        print(f"{'':<20} " + " ".join(f"{k:>10}" for k in (*experts.MISSES, "off the beat")))
+        for k in ("bach", "planned", "free"):
+            print(f"{k:<20} " + " ".join(f"{n:>10}" for n in result["plans"]["misses"][k].values()))
+        if args.misses:
+            for p in result["plans"]["pieces"]:
+                for m in p["planned_missed"]:
+                    print(f"  {p['analysis']} {m['at']}: {m['figure']} in {m['key']}: {m['why']}"
+                          + (" (off the beat)" if m["off_beat"] else ""))
 
 
 if __name__ == "__main__":

@@ -251,23 +251,72 @@ def as_plan(analysis: ExpertAnalysis) -> dict:
     return plan
 
 
+def _spans(score: Score):
+    """Each planned chord with the sonorities in effect within its span (the one sounding at its onset first)."""
+    from .harmony import planned_chords
+    from .sonority import sonorities
+    chain = sonorities(score)
+    for chord in planned_chords(score):
+        yield chord, [s for s in chain if s.step <= chord.at][-1:] + [s for s in chain if chord.at < s.step < chord.until]
+
+
+def _sounds(chord, s) -> bool:
+    from ..score import Voice
+    sounding = [p for p in s.pitches if p is not None]
+    tones = {p % 12 for p in sounding}
+    return (len(sounding) == 4 and s.pitch(Voice.BASS) % 12 == chord.bass and tones <= chord.pcs
+            and chord.required <= tones)
+
+
 def plan_kept(score: Score) -> tuple[int, int]:
     """(planned chords that sound, planned chords): a planned chord sounds when, somewhere within its span,
     the bass sings its bass and the four voices sing its tones only, all of them (a seventh chord's fifth
     may be left out)."""
+    spans = list(_spans(score))
+    return sum(any(_sounds(chord, s) for s in within) for chord, within in spans), len(spans)
+
+
+#: Why a planned chord did not sound (``plan_misses``), in the order they are told apart.
+MISSES = ("soprano", "bass", "rest", "foreign", "seventh", "incomplete")
+
+
+def plan_misses(score: Score) -> list[tuple[object, str]]:
+    """Every planned chord that does not sound (``plan_kept``), with why, the first that applies:
+
+    - ``soprano``: the soprano makes it impossible (it sings none of the chord's tones within its span, or
+      only with tones missing that the three other voices cannot all bring, the bass singing the bass);
+    - ``bass``: the bass never sings the planned bass within its span;
+    - ``rest``: wherever it does, a voice rests;
+    - ``foreign``: wherever it does, a voice sings a note outside the chord (passing, neighbour, suspension);
+    - ``seventh``: a seventh chord sounds without its seventh;
+    - ``incomplete``: it sounds, in its chord tones only, with another tone missing.
+    The chord (``analysis.harmony.PlannedChord``) and its reason; its onset off the beat is the chord's own."""
     from ..score import Voice
-    from .harmony import planned_chords
-    from .sonority import sonorities
-    chain = sonorities(score)
-    kept = 0
-    planned = planned_chords(score)
-    for chord in planned:
-        in_effect = [s for s in chain if s.step <= chord.at][-1:] + [s for s in chain if chord.at < s.step < chord.until]
-        for s in in_effect:
-            sounding = [p for p in s.pitches if p is not None]
-            tones = {p % 12 for p in sounding}
-            if (len(sounding) == 4 and s.pitch(Voice.BASS) % 12 == chord.bass and tones <= chord.pcs
-                    and chord.required <= tones):
-                kept += 1
-                break
-    return kept, len(planned)
+    out = []
+    for chord, within in _spans(score):
+        if any(_sounds(chord, s) for s in within):
+            continue
+        possible = [s for s in within if s.pitch(Voice.SOPRANO) is not None and s.pitch(Voice.SOPRANO) % 12 in chord.pcs
+                    and len(chord.required - {s.pitch(Voice.SOPRANO) % 12, chord.bass}) <= 2]
+        on_bass = [s for s in within if s.pitch(Voice.BASS) is not None and s.pitch(Voice.BASS) % 12 == chord.bass]
+        if not possible:
+            why = "soprano"
+        elif not on_bass:
+            why = "bass"
+        elif all(None in s.pitches for s in on_bass):
+            why = "rest"
+        elif all({p % 12 for p in s.pitches if p is not None} - chord.pcs for s in on_bass if None not in s.pitches):
+            why = "foreign"
+        else:
+            clean = [s for s in on_bass if None not in s.pitches and {p % 12 for p in s.pitches} <= chord.pcs]
+            seventh = {pc for pc in chord.pcs if len(chord.pcs) == 4 and (pc - _root(chord)) % 12 in (9, 10, 11)}
+            why = "seventh" if clean and all((chord.required - {p % 12 for p in s.pitches}) & seventh for s in clean) \
+                else "incomplete"
+        out.append((chord, why))
+    return out
+
+
+def _root(chord) -> int:
+    """The root of a planned chord (``analysis.harmony.PlannedChord``)."""
+    from .harmony import parse_figure
+    return parse_figure(chord.key, chord.figure)[0]

@@ -235,7 +235,7 @@ def _row(model: ChoraleModel, score: Score, window: Window, header: Header, stri
     guard = VoiceLeading(score, window.start, window.bars, unknown)
     ends = _phrase_ends(score, window, cadence, unknown)
     return Row(prompt=prompt, state=state, guard=guard, forced_bars=forced, strict=strict,
-               cadence=chord_plan.phrasing(ends, score, window.start, window.bars))
+               cadence=chord_plan.phrasing(ends, score, window.start, window.bars, guard, strict))
 
 
 def _phrase_ends(score: Score, window: Window, cadence: bool, unknown: frozenset[Cell]) -> tuple:
