@@ -206,3 +206,17 @@ def test_the_note_before_a_phrase_end_must_leave_the_bass_a_way_into_its_chord()
     assert sampler._reaches(row, B, 43, end), "G2 is held into the chord"
     row.strict = False
     assert sampler._reaches(row, B, 48, end), "free voice leading asks nothing of the approach"
+
+
+def test_holding_a_note_over_a_beat_that_it_leaves_incomplete_costs_what_striking_it_would():
+    # Soprano E5, alto C5, bass C3 on beat 2: a tenor G3 held from beat 1 completes C major there, an A3 makes
+    # A minor (a 6-3), a B3 leaves C–E–B, no chord: only its lengths that hold it over beat 2 cost.
+    score = Score(bars=1, key=Key.parse("C major"))
+    score.set_notes(S, [Note(0, 16, 76)])
+    score.set_notes(A, [Note(0, 16, 72)])
+    score.set_notes(B, [Note(0, 16, 48)])
+    rules = VoiceLeading(score, 0, 1, unknown={(T, 0)})
+    assert rules.held_chord_costs(T, 2, 55, 0, (2, 4)) == {}, "G3 completes C–E–G on beat 2"
+    assert rules.held_chord_costs(T, 2, 57, 0, (2, 4)) == {}, "A3 makes A minor (C in the bass: a 6-3)"
+    costs = rules.held_chord_costs(T, 2, 59, 0, (1, 2, 4))
+    assert set(costs) == {4} and costs[4] > 0, "B3 held over beat 2 leaves C–E–B: only the length that reaches it"
