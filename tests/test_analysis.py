@@ -179,3 +179,18 @@ def test_a_flaw_where_the_written_bars_meet_the_kept_ones_is_heard_with_the_writ
     assert judge(score, region=(0, 4)).counts[OVERLAP] == 1, "the seam into the kept chord belongs to the region"
     assert judge(score, region=(4, 8)).counts[OVERLAP] == 1
     assert judge(score, region=(8, 8)).counts[OVERLAP] == 0
+
+
+def test_a_candidate_is_judged_by_its_phrase_ends_and_lines_too_and_they_are_named():
+    # C major: a fermata on a first-inversion chord in bar 1, and the tenor leaping F3 → B3 (a tritone).
+    score = chorale("E5 C5 G4 C3", "D5 A4 F3 D3", "D5 B4 B3 G2", "C5 C5 G3 E3")
+    score.fermatas = {12}
+    verdict = judge(score)
+    assert verdict.counts["weak_cadence"] == 1 and verdict.counts["tritone_leap"] == 1
+    said = verdict.describe(most=8)
+    assert "weak cadence at bar 1" in said and "tritone leap in the tenor" in said, said
+    score = chorale("E5 C5 G4 C3", "D5 A4 F4 D3", "D5 B4 G4 G2", "C5 G4 E4 C3")
+    score.fermatas = {12}
+    better = judge(score)   # the phrase ends on C–E–G over C, and the tenor steps
+    assert better.counts["weak_cadence"] == 0 and better.counts["tritone_leap"] == 0
+    assert better.badness < verdict.badness

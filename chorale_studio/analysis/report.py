@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..score import Key, Score
+from ..score import Key, Score, Voice
+from . import phrasing as ph
 from .findings import (CONTRARY_FIFTHS, CONTRARY_OCTAVES, CROSSING, HIDDEN_FIFTHS, HIDDEN_OCTAVES, KINDS, OUT_OF_KEY,
                        OVERLAP, PARALLEL_FIFTHS, PARALLEL_OCTAVES, RANGE, SPACING, Finding)
 from .rules import all_findings
@@ -64,15 +65,26 @@ def analyze(score: Score, key: Key | None = None) -> Report:
 
 
 INCOMPLETE_CHORD, UNISON, REST_BEAT = "incomplete_chord", "unison", "rest"
+WEAK_CADENCE, CROSS_RELATION, TRITONE_LEAP, AUGMENTED_SECOND, WIDE_LEAP = (
+    "weak_cadence", "cross_relation", "tritone_leap", "augmented_second", "wide_leap")
 #: Weights of what a musician hears beside the rule findings (whose weights are ``SEVERITY``): a beat
-#: whose chord lacks a tone, a beat where two voices sing one pitch, a beat where a voice is silent.
-HEARD_WEIGHT = {INCOMPLETE_CHORD: 1.5, UNISON: 0.75, REST_BEAT: 0.5}
+#: whose chord lacks a tone, a beat where two voices sing one pitch, a beat where a voice is silent; and
+#: what a teacher of chorale harmony reads in the phrases and lines (``phrasing.py``): a phrase end (fermata)
+#: without a complete root-position triad, a cross relation, a tritone leap, an augmented second, a leap
+#: of a seventh or beyond an octave.
+HEARD_WEIGHT = {INCOMPLETE_CHORD: 1.5, UNISON: 0.75, REST_BEAT: 0.5, WEAK_CADENCE: 3.0, CROSS_RELATION: 1.5,
+                TRITONE_LEAP: 1.5, AUGMENTED_SECOND: 1.5, WIDE_LEAP: 1.0}
 #: Badness points per nat of the model's mean surprise per written word (its own likelihood).
 LIKELIHOOD_WEIGHT = 10.0
 
 _WORDS = {  # kind → (one, many), listed in this order: what a teacher marks first comes first
     PARALLEL_FIFTHS: ("parallel fifth", "parallel fifths"),
     PARALLEL_OCTAVES: ("parallel octave", "parallel octaves"),
+    WEAK_CADENCE: ("weak cadence", "weak cadences"),
+    CROSS_RELATION: ("cross relation", "cross relations"),
+    TRITONE_LEAP: ("tritone leap", "tritone leaps"),
+    AUGMENTED_SECOND: ("augmented second", "augmented seconds"),
+    WIDE_LEAP: ("leap of a seventh or more", "leaps of a seventh or more"),
     CONTRARY_FIFTHS: ("fifth by contrary motion", "fifths by contrary motion"),
     CONTRARY_OCTAVES: ("octave by contrary motion", "octaves by contrary motion"),
     INCOMPLETE_CHORD: ("incomplete chord", "incomplete chords"),
@@ -94,13 +106,27 @@ class Judgement:
 
     badness: float
     counts: dict[str, int]
+    #: Where the phrase and line faults are: kind → places ('bar 4', 'the tenor'), in order, each once.
+    places: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def describe(self, most: int = 4) -> str:
-        """'2 incomplete chords, 1 parallel fifth' — the worst kinds first; 'no flaws heard' when clean."""
-        parts = [f"{n} {_WORDS[k][n != 1]}" for k, n in ((k, self.counts.get(k, 0)) for k in _WORDS) if n]
+        """'weak cadence at bar 4, 1 parallel fifth, tritone leap in the tenor' — the worst kinds first, phrase and
+        line faults named where they are; 'no flaws heard' when clean."""
+        parts = [self._phrase(k, n) for k, n in ((k, self.counts.get(k, 0)) for k in _WORDS) if n]
         if not parts:
             return "no flaws heard"
         return ", ".join(parts[:most]) + (f" and {len(parts) - most} more kinds" if len(parts) > most else "")
+
+    def _phrase(self, kind: str, n: int) -> str:
+        places = self.places.get(kind)
+        if not places:
+            return f"{n} {_WORDS[kind][n != 1]}"
+        words = _WORDS[kind][n != 1]
+        at = "at" if places[0].startswith("bar") else "in"
+        if places[0].startswith("bar") and len(places) > 1:
+            places = (f"bars {places[0][4:]}",) + tuple(p[4:] for p in places[1:])
+        listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " and " + places[-1]
+        return f"{'' if n == 1 else f'{n} '}{words} {at} {listed}"
 
 
 def judge(score: Score, region: tuple[int, int] | None = None, surprise: float | None = None,
@@ -125,8 +151,30 @@ def judge(score: Score, region: tuple[int, int] | None = None, surprise: float |
     counts[INCOMPLETE_CHORD] = t.beats - t.complete_beats
     counts[UNISON] = t.unison_beats
     counts[REST_BEAT] = t.all_beats - t.beats
+    places = _lines_and_phrases(score, start, end, chain)
+    for k, found_at in places.items():
+        counts[k] = len(found_at)
     weight = sum(f.severity for f in found) + sum(HEARD_WEIGHT[k] * counts[k] for k in HEARD_WEIGHT)
     badness = 100.0 * weight / max(1, t.changes)
     if surprise is not None:
         badness += LIKELIHOOD_WEIGHT * surprise
-    return Judgement(badness=round(badness, 3), counts=counts)
+    named = {k: tuple(dict.fromkeys(v)) for k, v in places.items() if v}
+    return Judgement(badness=round(badness, 3), counts=counts, places=named)
+
+
+def _lines_and_phrases(score: Score, start: int, end: int, chain) -> dict[str, list[str]]:
+    """The phrase ends without a complete root-position triad ('bar 4') and the line faults of the passage
+    (where: 'the tenor'; a cross relation: 'bar 6'), by kind, as ``analysis.phrasing`` finds them."""
+    spb = score.steps_per_bar
+    out: dict[str, list[str]] = {WEAK_CADENCE: [], CROSS_RELATION: [], TRITONE_LEAP: [], AUGMENTED_SECOND: [],
+                                 WIDE_LEAP: []}
+    for step in ph.fermata_steps(score, start, end):
+        if not any(ph.is_root_position_triad(c) for c in ph.chords_under_fermata(score, step)):
+            out[WEAK_CADENCE].append(f"bar {step // spb + 1}")
+    for v in Voice:
+        where = f"the {v.name.lower()}"
+        out[TRITONE_LEAP] += [where] * len(ph.find_leaps(score, v, start, end, least=6, most=6))
+        out[WIDE_LEAP] += [where for a, b in ph.find_leaps(score, v, start, end, least=10) if abs(b.pitch - a.pitch) != 12]
+        out[AUGMENTED_SECOND] += [where] * len(ph.find_augmented_seconds(score, v, start, end))
+    out[CROSS_RELATION] = [f"bar {c.step // spb + 1}" for c in ph.find_cross_relations(score, start, end, chain=chain)]
+    return out

@@ -28,7 +28,7 @@ PROGRESS_EVERY = 8  # steps between progress reports
 #: (``VoiceLeading.chord_bias``); chosen with benchmarks/quality.py.  With a unison at 1.0, strict voice
 #: leading left fills 2.5 points more unisons than with it off (7.0 % against 4.5 %); at 1.5, 0.8–1.95
 #: points in every mode, with chord distances lower too.
-CHORD_PENALTY = 2.0
+CHORD_PENALTY = 3.0
 UNISON_PENALTY = 1.5
 #: Logit penalty on any note start that breaks a melodic rule of the style (``VoiceLeading.melodic_faults``):
 #: a tritone leap, a seventh, a cross relation … becomes about twenty times less likely.
