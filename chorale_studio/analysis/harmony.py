@@ -50,6 +50,7 @@ _BARE_FOURTH = 1.0         # a second inversion without its third (the sixth abo
 _CHANGE = {"downbeat": 0.6, "beat": 1.5, "half": 1.6, "quarter": 4.0}
 _ADD_SEVENTH = 0.3
 _TRIAD_OF_SEVENTH = {"7": "M", "M7": "M", "m7": "m", "ø7": "o"}
+_COMPLETE = 0.8                # every tone of a chord and nothing else sounding
 _KEEP = 8                  # candidate chords kept per sonority
 
 # Weights of the key pass.
@@ -61,7 +62,7 @@ _FOREIGN_CHORD = 5.0
 _OUT_OF_SCALE = 0.8
 _CADENCE_TONIC, _CADENCE_DOMINANT, _CADENCE_OTHER = 0.0, 1.0, 2.5
 _HOME = 2.0                # starting or ending away from the piece's key
-_PIVOT = 0.0               # changing key on a chord diatonic in the key left (the experts change after the pivot)
+_PIVOT = 0.5               # changing key on a chord diatonic in the key left (the experts change after the pivot)
 
 
 @dataclass(frozen=True)
@@ -147,12 +148,14 @@ def _fit(pitches: list[int | None], pcs: frozenset[int], root: int, kind: str, w
             score -= _BARE_FOURTH * weight
     if kind in SEVENTHS and (root + intervals[3]) % 12 not in sounding:
         score -= 1.5 * weight      # a seventh chord is named only where its seventh sounds
+    elif _COMPLETE and sounding == pcs and len(sounding) >= 3:
+        score += _COMPLETE         # every tone of the chord and nothing else: a chord, even between the beats
     return score
 
 
 _DISSONANT_ABOVE_BASS = frozenset((1, 2, 5, 10, 11))   # a ninth (second), a fourth, a seventh
 _SUSPENSION = True
-_SUSPENSION_COST = 0.0
+_SUSPENSION_COST = 0.5
 
 
 def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[int | None]:
@@ -313,7 +316,7 @@ _BORROWED_CHORDS = {
     "minor": {(1, "M"), (0, "M"), (9, "ø7"), (9, "o"), (2, "m"), (2, "m7"), (0, "7")},
 }
 _TONIC_REWARD = 1.2
-_RESOLUTION = 0.5           # a dominant resolving to the tonic confirms the key
+_RESOLUTION = 1.0           # a dominant resolving to the tonic confirms the key
 #: Applied chords lead to a diatonic consonant triad: (root offset above the target, kinds).
 _APPLIED_KINDS = {"dominant": (7, ("M", "7")), "leading": (11, ("o", "o7", "ø7"))}
 
