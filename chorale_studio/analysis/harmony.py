@@ -8,16 +8,23 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    A Viterbi pass then chooses one chord per sonority, paying for each change
    of chord by where it falls (a new chord on a downbeat is cheap, one on an
    off-beat sixteenth dear), so passing and neighbour notes and suspensions
-   stay inside the chord they decorate.  A chord whose bass moves to another
-   of its tones on a beat gets a new label (I, then I6).  A fourth over the
-   bass with no sixth is a suspension over the bass's chord (V with 4–3), not
-   a six-four chord without its third.
+   stay inside the chord they decorate; every tone of a chord and nothing else
+   names that chord even between the beats (the passing viio6 between ii and
+   I6).  A chord whose bass moves to another of its tones on a beat gets a new
+   label (I, then I6).  A fourth over the bass with no sixth is a suspension
+   over the bass's chord (V with 4–3), not a six-four chord without its third;
+   a seventh, ninth or fourth that falls by step within the beat over a held
+   bass may be read as the chord it resolves to (the 7–6 over F♯: V6 in G).
 2. *Keys.*  A second Viterbi pass over the chords picks a local key for each:
    a chord costs nothing in a key where it is diatonic, a little where it is
    an applied chord (V/x, viio7/x), more as a borrowed or Neapolitan chord;
    notes outside the key cost, phrase ends favour the tonic and dominant, and
-   each change of key costs, more for each fifth beyond the closely related keys.  The piece starts and ends in its own key.  A
-   minor key's authentic cadence may end on the major tonic and stay in minor
+   each change of key costs, more for each fifth beyond the closely related
+   keys, and more on a chord diatonic in the key left (the experts change key
+   after the pivot chord, not on it).  A chord missing its fifth is read as
+   its key reads it (D, F, C: iv7 in A minor, iiø7 in C).  The piece starts
+   and ends in its own key.  A minor key's authentic cadence may end on the
+   major tonic and stay in minor
    (the Picardy third: I in minor, as the experts write it).
 3. *Names.*  Each chord is named in its key (figures as RomanText writes
    them: I, V6, ii6/5, viio7/V, bII6) and each phrase end (a fermata, and the
@@ -50,7 +57,8 @@ _BARE_FOURTH = 1.0         # a second inversion without its third (the sixth abo
 _CHANGE = {"downbeat": 0.6, "beat": 1.5, "half": 1.6, "quarter": 4.0}
 _ADD_SEVENTH = 0.3
 _TRIAD_OF_SEVENTH = {"7": "M", "M7": "M", "m7": "m", "ø7": "o"}
-_COMPLETE = 0.8                # every tone of a chord and nothing else sounding
+_COMPLETE = 0.8            # every tone of a chord and nothing else sounding: a chord, even between the beats
+_SUSPENSION = 0.5          # reading a sonority on the beat as the chord its suspension resolves to
 _KEEP = 8                  # candidate chords kept per sonority
 
 # Weights of the key pass.
@@ -63,6 +71,7 @@ _OUT_OF_SCALE = 0.8
 _CADENCE_TONIC, _CADENCE_DOMINANT, _CADENCE_OTHER = 0.0, 1.0, 2.5
 _HOME = 2.0                # starting or ending away from the piece's key
 _PIVOT = 0.5               # changing key on a chord diatonic in the key left (the experts change after the pivot)
+_OTHER_READING = 0.3       # reading a chord as another its tones make (D, F, C: iv7 in A minor, iiø7 in C)
 
 
 @dataclass(frozen=True)
@@ -148,14 +157,12 @@ def _fit(pitches: list[int | None], pcs: frozenset[int], root: int, kind: str, w
             score -= _BARE_FOURTH * weight
     if kind in SEVENTHS and (root + intervals[3]) % 12 not in sounding:
         score -= 1.5 * weight      # a seventh chord is named only where its seventh sounds
-    elif _COMPLETE and sounding == pcs and len(sounding) >= 3:
+    elif sounding == pcs and len(sounding) >= 3:
         score += _COMPLETE         # every tone of the chord and nothing else: a chord, even between the beats
     return score
 
 
 _DISSONANT_ABOVE_BASS = frozenset((1, 2, 5, 10, 11))   # a ninth (second), a fourth, a seventh
-_SUSPENSION = True
-_SUSPENSION_COST = 0.5
 
 
 def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[int | None]:
@@ -164,7 +171,7 @@ def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[in
     (the 7–6 over F♯ in E, F♯, A → D, F♯, A is V6 in G, as the experts read it, not a seventh chord on F♯)."""
     out = list(pitches)
     bass = pitches[Voice.BASS]
-    if (not _SUSPENSION or following is None or bass is None or step % per_beat or end - step > per_beat // 2
+    if (following is None or bass is None or step % per_beat or end - step > per_beat // 2
             or following.pitches[Voice.BASS] != bass):
         return out
     for v in (Voice.SOPRANO, Voice.ALTO, Voice.TENOR):
@@ -195,7 +202,7 @@ def _chords(score: Score) -> list[tuple[int, int, list[int | None], int, str]]:
         def fitted(root: int, kind: str, pcs: frozenset[int]) -> float:
             value = _fit(pitches, pcs, root, kind, weight)
             if resolved is not None:     # or as the chord of the suspension's resolution
-                value = max(value, _fit(resolved, pcs, root, kind, weight) - _SUSPENSION_COST)
+                value = max(value, _fit(resolved, pcs, root, kind, weight) - _SUSPENSION)
             return value
         # Chords rooted on a sounding note (a chord without its root is named by what sounds), and the
         # chords still open from the sonority before, which may continue through this one.
@@ -274,16 +281,10 @@ def _segments(score: Score) -> list[_Segment]:
     return out
 
 
-_READINGS = True
-_OTHER_READING = 0.3       # the key pass reading a chord as another that its tones make
-
-
 def _readings(seg: _Segment) -> tuple[tuple[int, str], ...]:
     """The other chords the segment's chord tones make where one of them lacks only its fifth: D, F, C is
-    D minor or half-diminished seventh (iv7 in A minor, iiø7 in C); G, B♭, D♭ a diminished triad or
-    A♯'s diminished seventh.  The key pass takes the one its key reads."""
-    if not _READINGS:
-        return ()
+    D minor or half-diminished seventh (iv7 in A minor, iiø7 in C); G, A♯, C♯ a diminished triad on G or
+    A♯'s diminished seventh without its E (viio6/5 in B minor).  The key pass takes the one its key reads."""
     sounding = frozenset(pc for pc in _PCS[seg.root, seg.kind] if pc in seg.notes)
     out = []
     for root in sounding:
@@ -469,7 +470,7 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
         k = ptr[k]
         chosen.append(k)
     chosen.reverse()
-    for i, k in enumerate(chosen):
+    for i, k in enumerate(chosen):          # each segment read as its chosen key reads it
         if k in read[i]:
             segments[i].root, segments[i].kind = read[i][k]
     return [KEYS[k] for k in chosen]
