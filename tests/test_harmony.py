@@ -141,6 +141,14 @@ def test_a_modulation_begins_after_the_pivot_chord_not_on_it(number, measure, be
     assert (found.key.name, found.figure) == (key_name, figure)
 
 
+def test_natural_minor_chords_between_the_beats_keep_a_minor_key():
+    # BWV 38.6 bar 2: VII6, III, vio6 in A minor with E, G, B, D (v7, the natural minor's) passing between
+    # them — the experts stay in A minor; a v7 costing as a foreign chord there sent the bar to G major
+    analysis = _expert(10)
+    found = [_ours_at(analysis, 2, beat) for beat in (2.0, 3.0, 4.0)]
+    assert [(h.key.name, h.figure) for h in found] == [("A minor", "VII6"), ("A minor", "III"), ("A minor", "vio6")]
+
+
 def test_a_seventh_chord_missing_its_fifth_takes_its_quality_from_the_key():
     # BWV 347 bar 7 beat 2: C♯, G, B over C♯ in B minor, the B falling to A♯: A♯, C♯, G is the leading-tone
     # seventh without its E (viio6/5, as the experts read it), not a diminished triad on G (bvio6/4)
