@@ -124,6 +124,13 @@ def test_a_seventh_over_the_bass_falling_by_step_within_the_beat_is_read_as_its_
     assert (found.key.name, found.figure) == (key_name, figure)
 
 
+def test_the_seventh_of_a_dominant_seventh_falling_within_the_beat_is_no_suspension():
+    # BWV 248(2).12 bar 11 beat 2: D, F♯, C over D in G, the tenor's C passing to B: V7, as the experts read
+    # it, not the B minor chord (iii6) the C would resolve to as a suspension
+    found = _ours_at(_expert(9), 11, 2.0)
+    assert (found.key.name, found.figure) == ("G major", "V7")
+
+
 @pytest.mark.parametrize("number, measure, beat", [(1, 8, 2.5), (4, 5, 1.5)])
 def test_a_complete_chord_on_the_half_beat_is_named_even_where_a_voice_passes(number, measure, beat):
     # BWV 269 bar 8 and BWV 86.6 bar 5: ii, then the alto's passing leading tone makes the whole viio6 on

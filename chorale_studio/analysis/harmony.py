@@ -168,15 +168,19 @@ _DISSONANT_ABOVE_BASS = frozenset((1, 2, 5, 10, 11))   # a ninth (second), a fou
 def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[int | None]:
     """The sonority on a beat with each suspension (or appoggiatura) replaced by its resolution: an upper
     voice a seventh, ninth or fourth above the bass that falls by step within the beat while the bass holds
-    (the 7–6 over F♯ in E, F♯, A → D, F♯, A is V6 in G, as the experts read it, not a seventh chord on F♯)."""
+    (the 7–6 over F♯ in E, F♯, A → D, F♯, A is V6 in G, as the experts read it, not a seventh chord on F♯).
+    A seventh over a bass with its major third is a dominant seventh's own and stays (D, F♯, C: V7 in G)."""
     out = list(pitches)
     bass = pitches[Voice.BASS]
     if (following is None or bass is None or step % per_beat or end - step > per_beat // 2
             or following.pitches[Voice.BASS] != bass):
         return out
+    sounding = {p % 12 for p in pitches if p is not None}
     for v in (Voice.SOPRANO, Voice.ALTO, Voice.TENOR):
         p, q = pitches[v], following.pitches[v]
         if p is not None and q is not None and 1 <= p - q <= 2 and (p - bass) % 12 in _DISSONANT_ABOVE_BASS:
+            if (p - bass) % 12 == 10 and (bass + 4) % 12 in sounding:
+                continue     # the seventh of a dominant seventh over its root passes on: V7, not what it falls to
             out[v] = q
     return out
 
