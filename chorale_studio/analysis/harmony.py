@@ -8,16 +8,23 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    A Viterbi pass then chooses one chord per sonority, paying for each change
    of chord by where it falls (a new chord on a downbeat is cheap, one on an
    off-beat sixteenth dear), so passing and neighbour notes and suspensions
-   stay inside the chord they decorate.  A chord whose bass moves to another
-   of its tones on a beat gets a new label (I, then I6).  A fourth over the
-   bass with no sixth is a suspension over the bass's chord (V with 4–3), not
-   a six-four chord without its third.
+   stay inside the chord they decorate; every tone of a chord and nothing else
+   names that chord even between the beats (the passing viio6 between ii and
+   I6).  A chord whose bass moves to another of its tones on a beat gets a new
+   label (I, then I6).  A fourth over the bass with no sixth is a suspension
+   over the bass's chord (V with 4–3), not a six-four chord without its third;
+   a seventh, ninth or fourth that falls by step within the beat over a held
+   bass may be read as the chord it resolves to (the 7–6 over F♯: V6 in G).
 2. *Keys.*  A second Viterbi pass over the chords picks a local key for each:
    a chord costs nothing in a key where it is diatonic, a little where it is
    an applied chord (V/x, viio7/x), more as a borrowed or Neapolitan chord;
    notes outside the key cost, phrase ends favour the tonic and dominant, and
-   each change of key costs, more for each fifth beyond the closely related keys.  The piece starts and ends in its own key.  A
-   minor key's authentic cadence may end on the major tonic and stay in minor
+   each change of key costs, more for each fifth beyond the closely related
+   keys, and more on a chord diatonic in the key left (the experts change key
+   after the pivot chord, not on it).  A chord missing its fifth is read as
+   its key reads it (D, F, C: iv7 in A minor, iiø7 in C).  The piece starts
+   and ends in its own key.  A minor key's authentic cadence may end on the
+   major tonic and stay in minor
    (the Picardy third: I in minor, as the experts write it).
 3. *Names.*  Each chord is named in its key (figures as RomanText writes
    them: I, V6, ii6/5, viio7/V, bII6) and each phrase end (a fermata, and the
@@ -26,7 +33,7 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..score import Key, Score, Voice
 from .sonority import sonorities
@@ -50,6 +57,8 @@ _BARE_FOURTH = 1.0         # a second inversion without its third (the sixth abo
 _CHANGE = {"downbeat": 0.6, "beat": 1.5, "half": 1.6, "quarter": 4.0}
 _ADD_SEVENTH = 0.3
 _TRIAD_OF_SEVENTH = {"7": "M", "M7": "M", "m7": "m", "ø7": "o"}
+_COMPLETE = 0.8            # every tone of a chord and nothing else sounding: a chord, even between the beats
+_SUSPENSION = 0.5          # reading a sonority on the beat as the chord its suspension resolves to
 _KEEP = 8                  # candidate chords kept per sonority
 
 # Weights of the key pass.
@@ -61,6 +70,8 @@ _FOREIGN_CHORD = 5.0
 _OUT_OF_SCALE = 0.8
 _CADENCE_TONIC, _CADENCE_DOMINANT, _CADENCE_OTHER = 0.0, 1.0, 2.5
 _HOME = 2.0                # starting or ending away from the piece's key
+_PIVOT = 0.5               # changing key on a chord diatonic in the key left (the experts change after the pivot)
+_OTHER_READING = 0.3       # reading a chord as another its tones make (D, F, C: iv7 in A minor, iiø7 in C)
 
 
 @dataclass(frozen=True)
@@ -146,7 +157,32 @@ def _fit(pitches: list[int | None], pcs: frozenset[int], root: int, kind: str, w
             score -= _BARE_FOURTH * weight
     if kind in SEVENTHS and (root + intervals[3]) % 12 not in sounding:
         score -= 1.5 * weight      # a seventh chord is named only where its seventh sounds
+    elif sounding == pcs and len(sounding) >= 3:
+        score += _COMPLETE         # every tone of the chord and nothing else: a chord, even between the beats
     return score
+
+
+_DISSONANT_ABOVE_BASS = frozenset((1, 2, 5, 10, 11))   # a ninth (second), a fourth, a seventh
+
+
+def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[int | None]:
+    """The sonority on a beat with each suspension (or appoggiatura) replaced by its resolution: an upper
+    voice a seventh, ninth or fourth above the bass that falls by step within the beat while the bass holds
+    (the 7–6 over F♯ in E, F♯, A → D, F♯, A is V6 in G, as the experts read it, not a seventh chord on F♯).
+    A seventh over a bass with its major third is a dominant seventh's own and stays (D, F♯, C: V7 in G)."""
+    out = list(pitches)
+    bass = pitches[Voice.BASS]
+    if (following is None or bass is None or step % per_beat or end - step > per_beat // 2
+            or following.pitches[Voice.BASS] != bass):
+        return out
+    sounding = {p % 12 for p in pitches if p is not None}
+    for v in (Voice.SOPRANO, Voice.ALTO, Voice.TENOR):
+        p, q = pitches[v], following.pitches[v]
+        if p is not None and q is not None and 1 <= p - q <= 2 and (p - bass) % 12 in _DISSONANT_ABOVE_BASS:
+            if (p - bass) % 12 == 10 and (bass + 4) % 12 in sounding:
+                continue     # the seventh of a dominant seventh over its root passes on: V7, not what it falls to
+            out[v] = q
+    return out
 
 
 def _chords(score: Score) -> list[tuple[int, int, list[int | None], int, str]]:
@@ -158,20 +194,28 @@ def _chords(score: Score) -> list[tuple[int, int, list[int | None], int, str]]:
     per_beat = score.meter.steps_per_beat
     fits: list[dict[tuple[int, str], float]] = []
     states: list[list[tuple[int, str]]] = []
-    for s, end in zip(chain, ends):
+    for index, (s, end) in enumerate(zip(chain, ends)):
         weight = min(end - s.step, 2 * per_beat) / per_beat
         if s.step % per_beat == 0:
             weight *= 1.5     # what sounds on the beat names the chord more than what passes between
         pitches = list(s.pitches)
+        resolved = _resolved(pitches, chain[index + 1] if index + 1 < len(chain) else None, s.step, end, per_beat)
+        if resolved == pitches:
+            resolved = None
+
+        def fitted(root: int, kind: str, pcs: frozenset[int]) -> float:
+            value = _fit(pitches, pcs, root, kind, weight)
+            if resolved is not None:     # or as the chord of the suspension's resolution
+                value = max(value, _fit(resolved, pcs, root, kind, weight) - _SUSPENSION)
+            return value
         # Chords rooted on a sounding note (a chord without its root is named by what sounds), and the
         # chords still open from the sonority before, which may continue through this one.
         roots = {p % 12 for p in pitches if p is not None}
-        fit = {(root, kind): _fit(pitches, pcs, root, kind, weight)
-               for root in roots for kind, pcs in _TEMPLATES_BY_ROOT[root]}
+        fit = {(root, kind): fitted(root, kind, pcs) for root in roots for kind, pcs in _TEMPLATES_BY_ROOT[root]}
         best = sorted(fit, key=fit.get, reverse=True)[:_KEEP]
         for c in states[-1] if states else ():
             if c not in fit:
-                fit[c] = _fit(pitches, _PCS[c], c[0], c[1], weight)
+                fit[c] = fitted(c[0], c[1], _PCS[c])
             if c not in best:
                 best.append(c)
         fits.append(fit)
@@ -210,6 +254,7 @@ class _Segment:
     bass: int
     notes: dict[int, float]          # pitch class → weighted time it sounds
     soprano: int | None
+    others: tuple[tuple[int, str], ...] = ()   # other chords the same tones make (``_readings``)
 
 
 def _segments(score: Score) -> list[_Segment]:
@@ -235,7 +280,26 @@ def _segments(score: Score) -> list[_Segment]:
         for p in pitches:
             if p is not None:
                 last.notes[p % 12] = last.notes.get(p % 12, 0.0) + (end - step) / per_beat
+    for seg in out:
+        seg.others = _readings(seg)
     return out
+
+
+def _readings(seg: _Segment) -> tuple[tuple[int, str], ...]:
+    """The other chords the segment's chord tones make where one of them lacks only its fifth: D, F, C is
+    D minor or half-diminished seventh (iv7 in A minor, iiø7 in C); G, A♯, C♯ a diminished triad on G or
+    A♯'s diminished seventh without its E (viio6/5 in B minor).  The key pass takes the one its key reads."""
+    sounding = frozenset(pc for pc in _PCS[seg.root, seg.kind] if pc in seg.notes)
+    out = []
+    for root in sounding:
+        for kind, pcs in _TEMPLATES_BY_ROOT[root]:
+            if (root, kind) == (seg.root, seg.kind) or not sounding <= pcs:
+                continue
+            intervals = KINDS[kind]
+            if pcs - sounding <= {(root + intervals[2]) % 12} and (root + intervals[1]) % 12 in sounding \
+                    and seg.bass in pcs:
+                out.append((root, kind))
+    return tuple(out)
 
 
 # ---- pass 2: keys ----------------------------------------------------------------------------------------
@@ -249,7 +313,7 @@ _DIATONIC = {
     "minor": {(0, "m"): 0.0, (2, "o"): 0.2, (3, "M"): 1.0, (5, "m"): 0.0, (7, "M"): 0.0, (7, "m"): 1.0,
               (8, "M"): 0.3, (10, "M"): 1.2, (11, "o"): 0.2, (0, "m7"): 0.6, (2, "ø7"): 0.0, (3, "M7"): 0.9,
               (5, "m7"): 0.4, (7, "7"): 0.0, (8, "M7"): 0.6, (10, "7"): 2.0, (11, "o7"): 0.0, (3, "+"): 1.0,
-              (5, "M"): 1.2},
+              (5, "M"): 1.2, (7, "m7"): 1.0},
 }
 #: Chords a tonal piece borrows: the Neapolitan, mixture (iv, bVI, bVII in major), the Picardy tonic.
 _BORROWED_CHORDS = {
@@ -257,7 +321,7 @@ _BORROWED_CHORDS = {
     "minor": {(1, "M"), (0, "M"), (9, "ø7"), (9, "o"), (2, "m"), (2, "m7"), (0, "7")},
 }
 _TONIC_REWARD = 1.2
-_RESOLUTION = 0.5           # a dominant resolving to the tonic confirms the key
+_RESOLUTION = 1.0           # a dominant resolving to the tonic confirms the key
 #: Applied chords lead to a diatonic consonant triad: (root offset above the target, kinds).
 _APPLIED_KINDS = {"dominant": (7, ("M", "7")), "leading": (11, ("o", "o7", "ø7"))}
 
@@ -352,9 +416,18 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
     home = score.key
     phrase_ends = _phrase_ends(score, segments)
     scales = [_scale(k) for k in KEYS]
+    read: list[dict[int, tuple[int, str]]] = [{} for _ in segments]
 
     def cost(i: int, k: int) -> float:
         key, seg = KEYS[k], segments[i]
+        if seg.others:
+            reading = read[i][k] = _read(seg, key)
+            if reading != (seg.root, seg.kind):
+                seg = replace(seg, root=reading[0], kind=reading[1])
+                return _OTHER_READING + plain_cost(i, k, key, seg)
+        return plain_cost(i, k, key, seg)
+
+    def plain_cost(i: int, k: int, key: Key, seg: _Segment) -> float:
         offset = (seg.root - key.tonic) % 12
         if (i in phrase_ends and key.mode == "minor" and offset == 0 and seg.kind == "M" and i
                 and _leads_home(segments[i - 1], key)):
@@ -379,14 +452,18 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
     keys = range(len(KEYS))
     for i in range(1, len(segments)):
         ptr, now = [], []
+        seg = segments[i]
+        # leaving a key on a chord diatonic in it costs more: the experts change key after the pivot chord
+        leaving = [value[j] + (_PIVOT if ((seg.root - KEYS[j].tonic) % 12, seg.kind) in _DIATONIC[KEYS[j].mode]
+                               else 0.0) for j in keys]
         order = sorted(keys, key=value.__getitem__)
         for k in keys:
             best, total, row = k, value[k], _CHANGES[k]      # staying wins a tie
             for j in order:
                 if value[j] + _KEY_CHANGE >= total:           # no later key can come in cheaper
                     break
-                if value[j] + row[j] < total:
-                    best, total = j, value[j] + row[j]
+                if leaving[j] + row[j] < total:
+                    best, total = j, leaving[j] + row[j]
             ptr.append(best)
             now.append(total + cost(i, k))
         value = now
@@ -396,7 +473,22 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
     for ptr in reversed(back):
         k = ptr[k]
         chosen.append(k)
-    return [KEYS[k] for k in reversed(chosen)]
+    chosen.reverse()
+    for i, k in enumerate(chosen):          # each segment read as its chosen key reads it
+        if k in read[i]:
+            segments[i].root, segments[i].kind = read[i][k]
+    return [KEYS[k] for k in chosen]
+
+
+def _read(seg: _Segment, key: Key) -> tuple[int, str]:
+    """The reading of the segment's tones that ``key`` finds most natural (its own chord first)."""
+    own = (seg.root, seg.kind)
+    best, best_cost = own, _chord_cost(key, seg.root, seg.kind)
+    for root, kind in seg.others:
+        c = _chord_cost(key, root, kind) + _OTHER_READING
+        if c < best_cost:
+            best, best_cost = (root, kind), c
+    return best
 
 
 # ---- pass 3: names ---------------------------------------------------------------------------------------
