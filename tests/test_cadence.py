@@ -88,3 +88,12 @@ def test_the_tonic_may_be_held_over_the_dominant_beat_for_half_a_beat_as_a_four_
     assert c.banned_lengths(Voice.BASS, 40, 48, [4, 6, 8], start=40) == {6, 8}, "the bass sings the dominant"
     # The resolution: only the dominant chord's notes start before the final chord (B, not A).
     assert c.pitches(Voice.ALTO, 46, (57, 59), {}) == {59}
+
+
+def test_a_final_chord_under_the_melodys_last_note_ends_with_it():
+    # A pickup piece: the melody's last note (a fermata at step 52) ends at 56, a beat before the bar does.
+    c = Cadence(Key(0), Meter(4, 4), 3, at=52, until=56)
+    assert not c.silent(52) and not c.silent(55) and c.silent(56) and c.silent(63)
+    assert c.banned_lengths(Voice.TENOR, 52, 55, [2, 4, 8]) >= {8} and 4 not in c.banned_lengths(
+        Voice.TENOR, 52, 55, [2, 4, 8]), "the final chord is held to the melody's end, not beyond"
+    assert not Cadence(Key(0), Meter(4, 4), 3).silent(63), "a piece that fills its last bar holds it to the end"

@@ -83,6 +83,10 @@ def test_harmonizing_a_bach_melody_ends_every_phrase_on_a_root_position_triad_an
             assert score.pitch_at(B, final) % 12 == 6 and {6, 9} <= last <= {6, 9, 1}, \
                 "the last phrase ends on the tonic (F♯ minor: F♯ and A, C♯ where the voices have it)"
             assert score.pitch_at(B, final - 4) % 12 == (melody.key.tonic + 7) % 12, "after the dominant"
+            ends = score.note_at(S, final).end
+            late = [(v.short, n) for v in (A, T, B) for n in score.notes(v) if n.end > ends]
+            assert not late, f"seed {seed}: every voice ends with the melody (a pickup piece's short last bar " \
+                             f"stays silent after it): {late}"
             # Every voice sounds the fermata chord with the melody and holds it as long (where the rules let it).
             for f in score.fermatas if not strict else ():
                 held = score.note_at(S, f).end

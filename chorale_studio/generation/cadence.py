@@ -122,6 +122,11 @@ class Cadence:
                     break
         return {p for p in candidates if p % 12 in pcs}
 
+    def silent(self, step: int) -> bool:
+        """After a final chord placed under the melody's last note (``until``), the voices end with the melody:
+        a short last bar's remaining steps (a piece that began with a pickup) stay silent."""
+        return self.until is not None and step >= self.until
+
     def banned_rests(self, step: int, lengths: Iterable[int]) -> set[int]:
         """Lengths of a rest from ``step`` that would leave the dominant beat or the final chord silent."""
         return {d for d in lengths if self.final <= step < self.end or step <= self.dominant_beat < step + d
@@ -134,6 +139,8 @@ class Cadence:
         # Every voice starts the final chord on its beat: no note is held into it from before.
         start = step if start is None else start
         out = _held_into(self.final, step, lengths, start)
+        if self.until is not None:   # it ends with the melody
+            out |= {d for d in lengths if self.until < step + d}
         root = self._root(voice, self.dominant_beat)
         fits = pitch % 12 == root if root is not None else pitch % 12 in self.dominant_chord
         if not fits:
@@ -269,6 +276,9 @@ class Phrasing:
 
     def may_end(self, step: int) -> bool:
         return all(end.may_end(step) for end in self.ends)
+
+    def silent(self, step: int) -> bool:
+        return any(isinstance(end, Cadence) and end.silent(step) for end in self.ends)
 
     def final_near(self, step: int) -> bool:
         """Is ``step`` within the piece's final cadence (from the beat before its dominant to its end)?"""

@@ -322,6 +322,8 @@ def _cadence_bans(row: Row, allowed: frozenset[str], kinds, fifth: bool = False)
                     out += stuck
         if pitches:
             out += [rests[d] for d in cadence.banned_rests(step, rests)]
+            if rests and cadence.silent(step):
+                out = list(pitches.values())   # the melody has ended: so does every voice
     else:
         start = row._open[1] if row._open is not None else step
         out = [by_kind[_TD][d] for d in cadence.banned_lengths(
