@@ -131,6 +131,18 @@ def test_the_seventh_of_a_dominant_seventh_falling_within_the_beat_is_no_suspens
     assert (found.key.name, found.figure) == ("G major", "V7")
 
 
+@pytest.mark.parametrize("number, measure, beat, key_name, figure", [(3, 2, 1.5, "A minor", "V6/5"),
+                                                                     (5, 9, 3.5, "G major", "V6/5"),
+                                                                     (7, 27, 2.0, "E major", "V6/5"),
+                                                                     (10, 9, 3.5, "C major", "V6/5")])
+def test_a_root_falling_to_its_seventh_keeps_the_chord_as_a_seventh_chord(number, measure, beat, key_name, figure):
+    # BWV 153.1 bar 2 (E, then D over G♯), BWV 267 bar 9 (D, then C over F♯), BWV 17.7 bar 27 (B, then A over
+    # D♯), BWV 38.6 bar 9 (G, then F over B): the dominant's root passes down to its seventh while the other
+    # voices hold — V6/5 as the experts read it, not the diminished triad the sounding notes make (viio)
+    found = _ours_at(_expert(number), measure, beat)
+    assert (found.key.name, found.figure) == (key_name, figure)
+
+
 @pytest.mark.parametrize("number, measure, beat", [(1, 8, 2.5), (4, 5, 1.5)])
 def test_a_complete_chord_on_the_half_beat_is_named_even_where_a_voice_passes(number, measure, beat):
     # BWV 269 bar 8 and BWV 86.6 bar 5: ii, then the alto's passing leading tone makes the whole viio6 on
