@@ -143,6 +143,16 @@ def test_a_root_falling_to_its_seventh_keeps_the_chord_as_a_seventh_chord(number
     assert (found.key.name, found.figure) == (key_name, figure)
 
 
+@pytest.mark.parametrize("number, measure, beat, key_name, figure", [(5, 9, 1.0, "G major", "I"),
+                                                                     (8, 19, 4.0, "F minor", "i")])
+def test_the_bass_is_the_lowest_sounding_note_even_where_the_tenor_crosses_below(
+        number, measure, beat, key_name, figure):
+    # BWV 267 bar 9: the tenor's G below the bass's B — root position, as the experts read it, not I6;
+    # BWV 40.8 bar 19 beat 4: likewise F under the bass's A♭ — i, not i6
+    found = _ours_at(_expert(number), measure, beat)
+    assert (found.key.name, found.figure) == (key_name, figure)
+
+
 @pytest.mark.parametrize("number, measure, beat", [(1, 8, 2.5), (4, 5, 1.5)])
 def test_a_complete_chord_on_the_half_beat_is_named_even_where_a_voice_passes(number, measure, beat):
     # BWV 269 bar 8 and BWV 86.6 bar 5: ii, then the alto's passing leading tone makes the whole viio6 on

@@ -15,7 +15,8 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    over the bass's chord (V with 4–3), not a six-four chord without its third;
    a seventh, ninth or fourth that falls by step within the beat over a held
    bass may be read as the chord it resolves to (the 7–6 over F♯: V6 in G).  A root that falls a step to
-   its seventh while the other voices hold is still heard: V, then V6/5 without its root, not viio.
+   its seventh while the other voices hold is still heard: V, then V6/5 without its root, not viio.  The
+   bass is the lowest sounding note, the tenor's where it crosses below the bass.
 2. *Keys.*  A second Viterbi pass over the chords picks a local key for each:
    a chord costs nothing in a key where it is diatonic, a little where it is
    an applied chord (V/x, viio7/x), more as a borrowed or Neapolitan chord;
@@ -137,7 +138,7 @@ def _fit(pitches: list[int | None], pcs: frozenset[int], root: int, kind: str, w
     """How well one sonority (soprano … bass) sounds as the chord (higher is better)."""
     score = -_PRIOR[kind]
     sounding = set()
-    bass = next((p for p in reversed(pitches) if p is not None), None)
+    bass = min((p for p in pitches if p is not None), default=None)
     for p in pitches:
         if p is None:
             continue
@@ -282,7 +283,7 @@ def _segments(score: Score) -> list[_Segment]:
     per_beat = score.meter.steps_per_beat
     for step, end, pitches, root, kind in _chords(score):
         pcs = frozenset((root + i) % 12 for i in KINDS[kind])
-        bass_pitch = next((p for p in reversed(pitches) if p is not None), None)
+        bass_pitch = min((p for p in pitches if p is not None), default=None)
         bass = bass_pitch % 12 if bass_pitch is not None and bass_pitch % 12 in pcs else None
         last = out[-1] if out else None
         same = last is not None and (last.root, last.kind) == (root, kind) and last.end == step
