@@ -218,8 +218,9 @@ def test_on_held_out_chorales_the_analysis_agrees_with_the_experts_with_keys_of_
             ours, naive = ours.merge(o), naive.merge(n)
     shares = ours.shares()
     assert ours.chords > 450
-    # Measured 83.9 % / 80.5 % / keys 84.5 % (80.9 % / 77.6 % / 82.5 % before the pivot, suspension, complete-
-    # chord, missing-fifth and minor v7 rules, tuned on 001–010 only); the naive labeller, given the experts' keys:
+    # Measured 84.1 % / 81.1 % / keys 84.5 % (83.9 % / 80.5 % / 84.5 % before the root-to-seventh and lowest-
+    # note-as-bass rules; 80.9 % / 77.6 % / 82.5 % before the pivot, suspension, complete-chord, missing-fifth and
+    # minor v7 rules, all tuned on 001–010 only); the naive labeller, given the experts' keys:
     # 86.4 % / 84.9 % (II and V/V agreeing in degree since December 2026: before, 78.4 % / 75.4 % / 77.4 % and
     # 81.7 % / 80.2 %).
-    assert shares["degree_and_quality"] >= 0.82 and shares["figure"] >= 0.79 and shares["key"] >= 0.83
+    assert shares["degree_and_quality"] >= 0.835 and shares["figure"] >= 0.805 and shares["key"] >= 0.84
