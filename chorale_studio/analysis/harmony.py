@@ -14,7 +14,9 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    label (I, then I6).  A fourth over the bass with no sixth is a suspension
    over the bass's chord (V with 4–3), not a six-four chord without its third;
    a seventh, ninth or fourth that falls by step within the beat over a held
-   bass may be read as the chord it resolves to (the 7–6 over F♯: V6 in G).
+   bass may be read as the chord it resolves to (the 7–6 over F♯: V6 in G).  A root that falls a step to
+   its seventh while the other voices hold is still heard: V, then V6/5 without its root, not viio.  The
+   bass is the lowest sounding note, the tenor's where it crosses below the bass.
 2. *Keys.*  A second Viterbi pass over the chords picks a local key for each:
    a chord costs nothing in a key where it is diatonic, a little where it is
    an applied chord (V/x, viio7/x), more as a borrowed or Neapolitan chord;
@@ -136,7 +138,7 @@ def _fit(pitches: list[int | None], pcs: frozenset[int], root: int, kind: str, w
     """How well one sonority (soprano … bass) sounds as the chord (higher is better)."""
     score = -_PRIOR[kind]
     sounding = set()
-    bass = next((p for p in reversed(pitches) if p is not None), None)
+    bass = min((p for p in pitches if p is not None), default=None)
     for p in pitches:
         if p is None:
             continue
@@ -185,6 +187,17 @@ def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[in
     return out
 
 
+def _root_to_seventh(before, pitches) -> tuple[int, int] | None:
+    """(old pitch class, new pitch class) where one voice alone falls a step from one sonority to the next
+    and the rest hold: the root of a chord passing down to its seventh (D, F♯, A, D → D, F♯, A, C is V,
+    then V7 without its root, as the experts hear it: V6/5, not viio)."""
+    moved = [(p, q) for p, q in zip(before, pitches) if p != q]
+    if len(moved) != 1 or None in moved[0] or any(p is None for p in pitches):
+        return None
+    p, q = moved[0]
+    return (p % 12, q % 12) if 1 <= p - q <= 2 else None
+
+
 def _chords(score: Score) -> list[tuple[int, int, list[int | None], int, str]]:
     """(step, end, pitches, root, kind) for each sonority, the chord chosen by the Viterbi pass."""
     chain = [s for s in sonorities(score) if any(p is not None for p in s.pitches)]
@@ -202,15 +215,21 @@ def _chords(score: Score) -> list[tuple[int, int, list[int | None], int, str]]:
         resolved = _resolved(pitches, chain[index + 1] if index + 1 < len(chain) else None, s.step, end, per_beat)
         if resolved == pitches:
             resolved = None
+        held = _root_to_seventh(chain[index - 1].pitches, pitches) if index else None
 
         def fitted(root: int, kind: str, pcs: frozenset[int]) -> float:
             value = _fit(pitches, pcs, root, kind, weight)
+            if held is not None and held[0] == root and kind in SEVENTHS \
+                    and (root + KINDS[kind][3]) % 12 == held[1]:
+                value += _NO_ROOT * weight   # the root that fell to the seventh is still heard: V, then V7
             if resolved is not None:     # or as the chord of the suspension's resolution
                 value = max(value, _fit(resolved, pcs, root, kind, weight) - _SUSPENSION)
             return value
         # Chords rooted on a sounding note (a chord without its root is named by what sounds), and the
         # chords still open from the sonority before, which may continue through this one.
         roots = {p % 12 for p in pitches if p is not None}
+        if held is not None:
+            roots.add(held[0])
         fit = {(root, kind): fitted(root, kind, pcs) for root in roots for kind, pcs in _TEMPLATES_BY_ROOT[root]}
         best = sorted(fit, key=fit.get, reverse=True)[:_KEEP]
         for c in states[-1] if states else ():
@@ -264,7 +283,7 @@ def _segments(score: Score) -> list[_Segment]:
     per_beat = score.meter.steps_per_beat
     for step, end, pitches, root, kind in _chords(score):
         pcs = frozenset((root + i) % 12 for i in KINDS[kind])
-        bass_pitch = next((p for p in reversed(pitches) if p is not None), None)
+        bass_pitch = min((p for p in pitches if p is not None), default=None)
         bass = bass_pitch % 12 if bass_pitch is not None and bass_pitch % 12 in pcs else None
         last = out[-1] if out else None
         same = last is not None and (last.root, last.kind) == (root, kind) and last.end == step
