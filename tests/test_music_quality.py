@@ -90,7 +90,7 @@ def test_the_chord_guidance_prefers_the_missing_tone_and_shuns_unisons():
     rules = VoiceLeading(score, 0, 1, unknown={(T, 0)})
     bias = rules.chord_bias(T, 0, (57, 59, 60, 62, 67), chord=2.0, unison=1.0)
     assert 60 not in bias, "C4 doubles the root of a full C major triad"
-    assert bias[57] == -1.0, "A makes a minor seventh chord: allowed, at half the cost"
+    assert bias[57] == pytest.approx(-2.0 / 3), "A makes a minor seventh chord: allowed, at a third of the cost"
     assert bias[59] == -2.0 and bias[62] == -2.0, "a major seventh is rare, C–D–E–G no chord"
     assert bias[67] == -1.0, "G4 completes the chord but is the alto's pitch: a unison"
     assert rules.chord_bias(T, 2, (62,), chord=2.0, unison=1.0) == {}, "off the beat, passing tones are free"

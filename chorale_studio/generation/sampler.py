@@ -45,6 +45,9 @@ HELD_CHORD_PENALTY = 2.0
 #: request's 0.8 keeps the chords close to the corpus, but sharpened the rhythm too (eighth-note steps ~2/3 of the
 #: corpus's rate in fills).  ``None``: the request's temperature.
 RHYTHM_TEMPERATURE: float | None = 1.0
+#: The same per style, where it differs: Bach's own chorales move in fewer short notes than the JS Fakes (29 eighth-note
+#: steps per 100 notes against 33); at 1.0 harmonizations of his melodies had 38 against his 32.5 in the same voices.
+RHYTHM_TEMPERATURE_BY_STYLE: dict[str, float] = {"BACH": 0.9}
 #: Read the words the grammar decides (NOTE_OFF, BAR_END, TRACK_START …) in the pass of the drawn word
 #: before them rather than one pass each (the same music; a switch for the tests that show it).
 CHAIN = True
@@ -126,7 +129,8 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
     if logits is None:
         raise GenerationCancelled()
     inv_temp = 1.0 / float(settings.temperature)
-    inv_rhythm = inv_temp if RHYTHM_TEMPERATURE is None else 1.0 / RHYTHM_TEMPERATURE
+    rhythm = RHYTHM_TEMPERATURE_BY_STYLE.get(settings.style.upper(), RHYTHM_TEMPERATURE)
+    inv_rhythm = inv_temp if rhythm is None else 1.0 / rhythm
     pad = model.pad_id
     next_ids = torch.empty(len(rows), dtype=torch.long)
     steps = 0
