@@ -104,9 +104,10 @@ class Cadence:
         candidates = list(candidates)
         root = self._root(voice, step)
         pcs = {root} if root is not None else set(chord)
-        if step == self.final and root is None and sounding.get(Voice.BASS) is None and before is not None:
-            # The bass, not written yet, will go from the dominant to the tonic: an upper voice going from
-            # 2̂ to 5̂ or from 5̂ to 1̂ beside it would make fifths or octaves, whichever way the bass leaps.
+        if step == self.final and root is None and before is not None:
+            # The bass goes from the dominant to the tonic: an upper voice going from 2̂ to 5̂ or from 5̂ to 1̂
+            # beside it makes fifths or octaves, whichever way the bass leaps (asked here, not left to the strict
+            # rules alone: the bass may not be written yet, and where the rules give way the cadence still holds).
             d = (self.key.tonic + 7) % 12
             shadow = {(self.key.tonic + 2) % 12: d, d: self.key.tonic}.get(before % 12)
             if shadow is not None and any(p % 12 in pcs - {shadow} for p in candidates):
