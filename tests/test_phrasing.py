@@ -190,7 +190,8 @@ def test_a_cross_relation_into_the_next_chord_is_seen_where_the_other_voice_is_w
     assert 62 not in weights and 64 not in weights and 67 not in weights
     rules.record(A, 0, 4, 60)   # the alto has just sung C4
     assert rules.melodic_weights(A, 4, (66,))[66] == SEVERE, "C → F♯: a tritone leap"
-    assert rules.melodic_weights(A, 4, (70,))[70] == 1.0, "C → B♭: a seventh, an ordinary fault"
+    assert rules.melodic_weights(A, 4, (70,))[70] == SEVERE, "C → B♭: a seventh"
+    assert rules.melodic_weights(A, 4, (59,))[59] == 1.0, "B3 is more than an octave under the soprano's C5: a fault"
 
 
 def test_the_note_before_a_phrase_end_must_leave_the_bass_a_way_into_its_chord():

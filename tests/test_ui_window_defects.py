@@ -74,7 +74,10 @@ def engraved_meter(pane) -> str:
 
 def engraved_signature(pane) -> list[str]:
     """The accidentals of the first system's key signatures: '♯' or '♭' for each (both staves)."""
-    glyphs = re.findall(r'class="keyAccid"[^>]*>\s*<use xlink:href="#(E26[02])', pane.view.engraving.pages[0])
+    page = pane.view.engraving.pages[0]
+    systems = page.split('class="system"')
+    first = systems[1] if len(systems) > 1 else page   # (the labels under the bass may push bars to a second system)
+    glyphs = re.findall(r'class="keyAccid"[^>]*>\s*<use xlink:href="#(E26[02])', first)
     return ["♯" if g == "E262" else "♭" for g in glyphs]
 
 

@@ -98,8 +98,10 @@ class VoiceLeading:
         return set(self.melodic_weights(voice, step, candidates))
 
     def melodic_weights(self, voice: Voice, step: int, candidates: Iterable[int]) -> dict[int, float]:
-        """``melodic_faults`` with how much each weighs: 1, or ``SEVERE`` for a tritone leap and a cross
-        relation (the faults a teacher marks first, and the ones a weight of 1 left at twice the corpus's rate)."""
+        """``melodic_faults`` with how much each weighs: 1, or ``SEVERE`` for a tritone leap, a leap of a seventh or
+        beyond the octave and a cross relation (the faults a teacher marks first, and the ones a weight of 1 left above
+        the corpus's rate: tritones and cross relations twice it, sevenths and wider 1.8 times it in new Bach-style
+        pieces)."""
         i = step + 1
         line = self.lines[voice]
         before = line[i - 1]
@@ -120,7 +122,7 @@ class VoiceLeading:
             if prev is not None and p != prev:
                 step_size = abs(p - prev)
                 if self.bad_interval(prev, p):
-                    out[p] = SEVERE if step_size == 6 else 1.0
+                    out[p] = SEVERE if step_size == 6 or step_size >= 10 else 1.0
                     continue
                 if abs(leap) > 5 and abs(leap) != 12 and voice != Voice.BASS \
                         and not (1 <= step_size <= 2 and (p - prev) * leap < 0):

@@ -315,7 +315,7 @@ def _cadence_bans(row: Row, allowed: frozenset[str], kinds, fifth: bool = False)
     if st.open_pitch is None:
         pitches, rests = by_kind[_ON], by_kind[_TD]
         sounding = {v: _sounding(row, v, step) for v in Voice}
-        before = _sounding(row, voice, step - 1)
+        before = _sounding(row, voice, step - 1) if row.strict else None   # (a voice-leading rule: strict only)
         keep = (cadence.pitches(voice, step, pitches, sounding, fifth, before if before is not None and before >= 0
                                 else None) if pitches else None)
         out = [] if not keep else [w for p, w in pitches.items() if p not in keep]
