@@ -260,7 +260,8 @@ class VoiceLeading:
                 out.add(d)
                 continue
             # A cross relation with a fixed voice while the note is held, or as it ends.
-            if any(_pitch(q) and _cross(pitch, q, self.key) for o in others for q in o[step + 1:min(end + 1, len(o))]):
+            if any(_pitch(q) and _cross(pitch, q, self.key)
+                   for o in others for q in set(o[step + 1:min(end + 1, len(o))])):   # (each pitch once)
                 out.add(d)
         return out
 
