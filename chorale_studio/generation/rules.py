@@ -192,21 +192,10 @@ class VoiceLeading:
         """
         if step % self.beat:
             return {}
-        i = step + 1
-        known: list[int] = []
-        missing = 0
-        for other in Voice:
-            if other == voice:
-                continue
-            q = self.lines[other][i]
-            if q is None:
-                missing += 1
-            elif q == REST:
-                return {}
-            else:
-                known.append(q)
-        if not known:
+        around = self._others_at(voice, step + 1)
+        if not around or not around[0]:
             return {}
+        known, missing = around
         pcs = frozenset(q % 12 for q in known)
         out: dict[int, float] = {}
         for p in candidates:
@@ -216,6 +205,23 @@ class VoiceLeading:
             if cost:
                 out[p] = -cost
         return out
+
+    def _others_at(self, voice: Voice, i: int) -> tuple[list[int], int] | None:
+        """What the other voices sing at line index ``i``: the known pitches and how many are still unknown;
+        None where one of them rests (no chord to judge)."""
+        known: list[int] = []
+        missing = 0
+        for other in Voice:
+            if other == voice:
+                continue
+            q = self.lines[other][i]
+            if q is None:
+                missing += 1
+            elif q == REST:
+                return None
+            else:
+                known.append(q)
+        return known, missing
 
     def held_chord_costs(self, voice: Voice, step: int, pitch: int, start: int, lengths: Iterable[int]
                          ) -> dict[int, float]:
@@ -231,17 +237,10 @@ class VoiceLeading:
                 i = b + 1
                 if i >= len(self.lines[voice]):
                     break
-                known, missing = [], 0
-                for other in Voice:
-                    if other == voice:
-                        continue
-                    q = self.lines[other][i]
-                    if q is None:
-                        missing += 1
-                    elif q != REST:
-                        known.append(q % 12)
-                if known and len(known) + missing == 3:
-                    worst = max(worst, chord_cost(frozenset(known) | {pitch % 12}, missing))
+                around = self._others_at(voice, i)
+                if around and around[0]:
+                    known, missing = around
+                    worst = max(worst, chord_cost(frozenset(q % 12 for q in known) | {pitch % 12}, missing))
             if worst:
                 out[d] = worst
         return out
