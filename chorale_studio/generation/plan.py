@@ -30,7 +30,7 @@ from ..analysis.harmony import FigureError
 from ..score import Cell, Score, Voice, pitch_name
 from .cadence import Phrasing, others
 from .requests import GenerationError
-from .rules import REST, VoiceLeading, _parallel
+from .rules import REST, VoiceLeading
 
 
 @dataclass(frozen=True)
@@ -244,17 +244,9 @@ class PlanRules:
         planned = self._rule(voice, at, chord, candidates, sounding)
         if planned is None:
             return True
-        moving = []
-        for other in Voice:
-            now, was = self._line(other, at), self._line(other, at - 1)
-            if other == voice or now is None or now == REST:
-                continue
-            moving.append((other < voice, now, was if was is not None and was != REST and was != now else None))
-        for q in planned:
-            if all(not ((q > now) if above else (q < now)) and (was is None or not _parallel(before, q, was, now))
-                   for above, now, was in moving):
-                return True
-        return False
+        if self.guard is None:
+            return bool(planned)
+        return len(self.guard.banned_pitches(voice, at, planned, before=before)) < len(planned)
 
     def _next_onset(self, step: int, within: int) -> PlannedChord | None:
         return next((c for c in self.chords if step < c.at <= step + within), None)
