@@ -170,6 +170,13 @@ def test_a_modulation_begins_after_the_pivot_chord_not_on_it(number, measure, be
     assert (found.key.name, found.figure) == (key_name, figure)
 
 
+def test_within_a_phrase_a_new_key_does_not_come_in_on_its_own_tonic_chord():
+    # BWV 17.7 bar 16: F♯ minor (ii of E, vi of A), then A, C♯, A over E passing to IV6 of A — the experts turn
+    # to A major on the F♯ minor chord; entering A major on its tonic over the passing E left it in E
+    found = _ours_at(_expert(7), 16, 1.0)
+    assert (found.key.name, found.figure) == ("A major", "vi")
+
+
 def test_natural_minor_chords_between_the_beats_keep_a_minor_key():
     # BWV 38.6 bar 2: VII6, III, vio6 in A minor with E, G, B, D (v7, the natural minor's) passing between
     # them — the experts stay in A minor; a v7 costing as a foreign chord there sent the bar to G major
@@ -218,9 +225,10 @@ def test_on_held_out_chorales_the_analysis_agrees_with_the_experts_with_keys_of_
             ours, naive = ours.merge(o), naive.merge(n)
     shares = ours.shares()
     assert ours.chords > 450
-    # Measured 84.1 % / 81.1 % / keys 84.5 % (83.9 % / 80.5 % / 84.5 % before the root-to-seventh and lowest-
+    # Measured 84.9 % / 81.9 % / keys 85.5 % (84.1 % / 81.1 % / 84.5 % before the tonic-entry cost of the key
+    # pass; 83.9 % / 80.5 % / 84.5 % before the root-to-seventh and lowest-
     # note-as-bass rules; 80.9 % / 77.6 % / 82.5 % before the pivot, suspension, complete-chord, missing-fifth and
     # minor v7 rules, all tuned on 001–010 only); the naive labeller, given the experts' keys:
     # 86.4 % / 84.9 % (II and V/V agreeing in degree since December 2026: before, 78.4 % / 75.4 % / 77.4 % and
     # 81.7 % / 80.2 %).
-    assert shares["degree_and_quality"] >= 0.835 and shares["figure"] >= 0.805 and shares["key"] >= 0.84
+    assert shares["degree_and_quality"] >= 0.845 and shares["figure"] >= 0.815 and shares["key"] >= 0.85
