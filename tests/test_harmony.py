@@ -124,6 +124,14 @@ def test_a_seventh_over_the_bass_falling_by_step_within_the_beat_is_read_as_its_
     assert (found.key.name, found.figure) == (key_name, figure)
 
 
+@pytest.mark.parametrize("number, measure, beat, key_name", [(1, 2, 2.0, "G major"), (2, 3, 2.0, "E major")])
+def test_a_sixth_falling_to_the_fifth_over_a_major_chord_is_an_appoggiatura(number, measure, beat, key_name):
+    # BWV 269 bar 2 beat 2: B, D, F♯ over D, the soprano's B falling to A within the beat; BWV 347 bar 3 beat 2:
+    # B, G♯, D♯ over B, the alto's G♯ falling to F♯ — V with a 6–5, as the experts read them, not iii6
+    found = _ours_at(_expert(number), measure, beat)
+    assert (found.key.name, found.figure) == (key_name, "V")
+
+
 def test_the_seventh_of_a_dominant_seventh_falling_within_the_beat_is_no_suspension():
     # BWV 248(2).12 bar 11 beat 2: D, F♯, C over D in G, the tenor's C passing to B: V7, as the experts read
     # it, not the B minor chord (iii6) the C would resolve to as a suspension

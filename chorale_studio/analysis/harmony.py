@@ -14,7 +14,8 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    label (I, then I6).  A fourth over the bass with no sixth is a suspension
    over the bass's chord (V with 4–3), not a six-four chord without its third;
    a seventh, ninth or fourth that falls by step within the beat over a held
-   bass may be read as the chord it resolves to (the 7–6 over F♯: V6 in G).  A root that falls a step to
+   bass may be read as the chord it resolves to (the 7–6 over F♯: V6 in G), and so may a sixth falling to
+   the fifth over a bass with its major third (the 6–5 over D: V in G, not iii6).  A root that falls a step to
    its seventh while the other voices hold is still heard: V, then V6/5 without its root, not viio.  The
    bass is the lowest sounding note, the tenor's where it crosses below the bass.
 2. *Keys.*  A second Viterbi pass over the chords picks a local key for each:
@@ -172,7 +173,9 @@ _DISSONANT_ABOVE_BASS = frozenset((1, 2, 5, 10, 11))   # a ninth (second), a fou
 def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[int | None]:
     """The sonority on a beat with each suspension (or appoggiatura) replaced by its resolution: an upper
     voice a seventh, ninth or fourth above the bass that falls by step within the beat while the bass holds
-    (the 7–6 over F♯ in E, F♯, A → D, F♯, A is V6 in G, as the experts read it, not a seventh chord on F♯).
+    (the 7–6 over F♯ in E, F♯, A → D, F♯, A is V6 in G, as the experts read it, not a seventh chord on F♯),
+    or a sixth falling to the fifth over a bass with its major third (the 6–5 over a major chord: D, F♯, B →
+    D, F♯, A is V in G with an appoggiatura, not iii6; over E, G, C the sixth is IV6's root and stays).
     A seventh over a bass with its major third is a dominant seventh's own and stays (D, F♯, C: V7 in G)."""
     out = list(pitches)
     bass = pitches[Voice.BASS]
@@ -182,10 +185,14 @@ def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[in
     sounding = {p % 12 for p in pitches if p is not None}
     for v in (Voice.SOPRANO, Voice.ALTO, Voice.TENOR):
         p, q = pitches[v], following.pitches[v]
-        if p is not None and q is not None and 1 <= p - q <= 2 and (p - bass) % 12 in _DISSONANT_ABOVE_BASS:
-            if (p - bass) % 12 == 10 and (bass + 4) % 12 in sounding:
-                continue     # the seventh of a dominant seventh over its root passes on: V7, not what it falls to
-            out[v] = q
+        if p is None or q is None or not 1 <= p - q <= 2:
+            continue
+        above = (p - bass) % 12
+        if above == 10 and (bass + 4) % 12 in sounding:
+            continue     # the seventh of a dominant seventh over its root passes on: V7, not what it falls to
+        if above in _DISSONANT_ABOVE_BASS or (above in (8, 9) and (q - bass) % 12 == 7
+                                              and (bass + 4) % 12 in sounding):
+            out[v] = q   # (a sixth falling to the fifth over the bass's major third: a 6–5 over a major chord)
     return out
 
 
