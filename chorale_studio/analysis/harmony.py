@@ -27,8 +27,9 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    after the pivot chord, not on it), and more again within a phrase on the new
    key's own tonic chord (a key comes in by its dominant or a foreign tone).  A chord missing its fifth is read as
    its key reads it (D, F, C: iv7 in A minor, iiø7 in C).  The piece starts
-   and ends in its own key.  A minor key's authentic cadence may end on the
-   major tonic and stay in minor
+   and ends in its own key: its signature's, or the minor key of a Dorian
+   signature (one flat short) where the bass ends on its tonic.  A minor key's
+   authentic cadence may end on the major tonic and stay in minor
    (the Picardy third: I in minor, as the experts write it).
 3. *Names.*  Each chord is named in its key (figures as RomanText writes
    them: I, V6, ii6/5, viio7/V, bII6) and each phrase end (a fermata, and the
@@ -439,10 +440,21 @@ _CHANGES = _key_changes()
 _TONICS = [key.tonic for key in KEYS]
 
 
+def _home_key(signature: Key, last: _Segment) -> Key:
+    """The piece's own key: its signature's, or the minor key with one flat more (one sharp fewer) where the
+    last bass note is that key's tonic — a modal melody in the Dorian signature, as Bach wrote BWV 40.8 in F
+    minor with three flats."""
+    if signature.fifths > -7:
+        dorian = Key(signature.fifths - 1, "minor")
+        if last.bass == dorian.tonic:
+            return dorian
+    return signature
+
+
 def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
     if not segments:
         return []
-    home = score.key
+    home = _home_key(score.key, segments[-1])
     phrase_ends = _phrase_ends(score, segments)
     scales = [_scale(k) for k in KEYS]
     read: list[dict[int, tuple[int, str]]] = [{} for _ in segments]
