@@ -132,6 +132,13 @@ def test_a_sixth_falling_to_the_fifth_over_a_major_chord_is_an_appoggiatura(numb
     assert (found.key.name, found.figure) == (key_name, "V")
 
 
+def test_a_suspension_held_for_a_whole_beat_is_read_as_its_resolution():
+    # BWV 269 bar 12 beat 1: B, D, A over B, the alto's A falling to G on beat 2 over the held B — I6 with a
+    # 7–6, as the experts read it, not iii7
+    found = _ours_at(_expert(1), 12, 1.0)
+    assert (found.key.name, found.figure) == ("G major", "I6")
+
+
 def test_the_seventh_of_a_dominant_seventh_falling_within_the_beat_is_no_suspension():
     # BWV 248(2).12 bar 11 beat 2: D, F♯, C over D in G, the tenor's C passing to B: V7, as the experts read
     # it, not the B minor chord (iii6) the C would resolve to as a suspension

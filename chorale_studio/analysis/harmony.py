@@ -13,7 +13,7 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    I6).  A chord whose bass moves to another of its tones on a beat gets a new
    label (I, then I6).  A fourth over the bass with no sixth is a suspension
    over the bass's chord (V with 4–3), not a six-four chord without its third;
-   a seventh, ninth or fourth that falls by step within the beat over a held
+   a seventh, ninth or fourth that falls by step by the next beat over a held
    bass may be read as the chord it resolves to (the 7–6 over F♯: V6 in G), and so may a sixth falling to
    the fifth over a bass with its major third (the 6–5 over D: V in G, not iii6).  A root that falls a step to
    its seventh while the other voices hold is still heard: V, then V6/5 without its root, not viio.  The
@@ -173,14 +173,15 @@ _DISSONANT_ABOVE_BASS = frozenset((1, 2, 5, 10, 11))   # a ninth (second), a fou
 
 def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[int | None]:
     """The sonority on a beat with each suspension (or appoggiatura) replaced by its resolution: an upper
-    voice a seventh, ninth or fourth above the bass that falls by step within the beat while the bass holds
-    (the 7–6 over F♯ in E, F♯, A → D, F♯, A is V6 in G, as the experts read it, not a seventh chord on F♯),
+    voice a seventh, ninth or fourth above the bass that falls by step by the next beat while the bass holds
+    (the 7–6 over F♯ in E, F♯, A → D, F♯, A is V6 in G, as the experts read it, not a seventh chord on F♯;
+    B, D, A held a beat over B before the A falls to G is I6 in G, not iii7),
     or a sixth falling to the fifth over a bass with its major third (the 6–5 over a major chord: D, F♯, B →
     D, F♯, A is V in G with an appoggiatura, not iii6; over E, G, C the sixth is IV6's root and stays).
     A seventh over a bass with its major third is a dominant seventh's own and stays (D, F♯, C: V7 in G)."""
     out = list(pitches)
     bass = pitches[Voice.BASS]
-    if (following is None or bass is None or step % per_beat or end - step > per_beat // 2
+    if (following is None or bass is None or step % per_beat or end - step > per_beat
             or following.pitches[Voice.BASS] != bass):
         return out
     sounding = {p % 12 for p in pitches if p is not None}
