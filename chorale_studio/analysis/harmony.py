@@ -177,7 +177,8 @@ def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[in
     (the 7–6 over F♯ in E, F♯, A → D, F♯, A is V6 in G, as the experts read it, not a seventh chord on F♯;
     B, D, A held a beat over B before the A falls to G is I6 in G, not iii7),
     or a sixth falling to the fifth over a bass with its major third (the 6–5 over a major chord: D, F♯, B →
-    D, F♯, A is V in G with an appoggiatura, not iii6; over E, G, C the sixth is IV6's root and stays).
+    D, F♯, A is V in G with an appoggiatura, not iii6; over E, G, C the sixth is IV6's root and stays), or an
+    augmented fourth falling to the third (the ♯4–3: A, F♯, C over C → A, E, C is iv6 in E minor, not iio6/4).
     A seventh over a bass with its major third is a dominant seventh's own and stays (D, F♯, C: V7 in G)."""
     out = list(pitches)
     bass = pitches[Voice.BASS]
@@ -192,9 +193,11 @@ def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[in
         above = (p - bass) % 12
         if above == 10 and (bass + 4) % 12 in sounding:
             continue     # the seventh of a dominant seventh over its root passes on: V7, not what it falls to
-        if above in _DISSONANT_ABOVE_BASS or (above in (8, 9) and (q - bass) % 12 == 7
-                                              and (bass + 4) % 12 in sounding):
-            out[v] = q   # (a sixth falling to the fifth over the bass's major third: a 6–5 over a major chord)
+        below = (q - bass) % 12
+        if (above in _DISSONANT_ABOVE_BASS
+                or (above in (8, 9) and below == 7 and (bass + 4) % 12 in sounding)   # a 6–5 over a major chord
+                or (above == 6 and below in (3, 4))):                                  # a ♯4–3
+            out[v] = q
     return out
 
 
