@@ -146,6 +146,13 @@ def test_an_augmented_fourth_falling_to_the_third_is_a_suspension():
     assert (found.key.name, found.figure) == ("E minor", "iv6")
 
 
+def test_a_bass_held_over_a_second_below_an_upper_voice_is_a_suspension_in_the_bass():
+    # BWV 269 bar 19 beat 1: the bass's G held from the I before under A and D, falling to F♯ on beat 2 while
+    # the upper voices hold — V with a 2–3 in the bass (the experts: V6, naming the resolution's bass), not I
+    found = _ours_at(_expert(1), 19, 1.0)
+    assert (found.key.name, found.figure) == ("G major", "V")
+
+
 def test_the_seventh_of_a_dominant_seventh_falling_within_the_beat_is_no_suspension():
     # BWV 248(2).12 bar 11 beat 2: D, F♯, C over D in G, the tenor's C passing to B: V7, as the experts read
     # it, not the B minor chord (iii6) the C would resolve to as a suspension

@@ -15,7 +15,8 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    over the bass's chord (V with 4–3), not a six-four chord without its third;
    a seventh, ninth or fourth that falls by step by the next beat over a held
    bass may be read as the chord it resolves to (the 7–6 over F♯: V6 in G), and so may a sixth falling to
-   the fifth over a bass with its major third (the 6–5 over D: V in G, not iii6).  A root that falls a step to
+   the fifth over a bass with its major third (the 6–5 over D: V in G, not iii6); a bass held over a second
+   below an upper voice and falling by step under held voices is a suspension too (the 2–3: V, not I).  A root that falls a step to
    its seventh while the other voices hold is still heard: V, then V6/5 without its root, not viio.  The
    bass is the lowest sounding note, the tenor's where it crosses below the bass.
 2. *Keys.*  A second Viterbi pass over the chords picks a local key for each:
@@ -171,7 +172,7 @@ def _fit(pitches: list[int | None], pcs: frozenset[int], root: int, kind: str, w
 _DISSONANT_ABOVE_BASS = frozenset((1, 2, 5, 10, 11))   # a ninth (second), a fourth, a seventh
 
 
-def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[int | None]:
+def _resolved(pitches, following, step: int, end: int, per_beat: int, before=None) -> list[int | None]:
     """The sonority on a beat with each suspension (or appoggiatura) replaced by its resolution: an upper
     voice a seventh, ninth or fourth above the bass that falls by step by the next beat while the bass holds
     (the 7–6 over F♯ in E, F♯, A → D, F♯, A is V6 in G, as the experts read it, not a seventh chord on F♯;
@@ -179,11 +180,23 @@ def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[in
     or a sixth falling to the fifth over a bass with its major third (the 6–5 over a major chord: D, F♯, B →
     D, F♯, A is V in G with an appoggiatura, not iii6; over E, G, C the sixth is IV6's root and stays), or an
     augmented fourth falling to the third (the ♯4–3: A, F♯, C over C → A, E, C is iv6 in E minor, not iio6/4).
-    A seventh over a bass with its major third is a dominant seventh's own and stays (D, F♯, C: V7 in G)."""
+    A seventh over a bass with its major third is a dominant seventh's own and stays (D, F♯, C: V7 in G).
+    And the bass itself may be suspended: held over from the sonority ``before``, a second (ninth) below an
+    upper voice, it falls by step while the upper voices hold (the 2–3: G under A, D, D → F♯ is V in G);
+    a complete seventh chord over it is a chord (V4/2, its bass the seventh falling to I6's third)."""
     out = list(pitches)
     bass = pitches[Voice.BASS]
-    if (following is None or bass is None or step % per_beat or end - step > per_beat
-            or following.pitches[Voice.BASS] != bass):
+    if following is None or bass is None or step % per_beat or end - step > per_beat:
+        return out
+    if following.pitches[Voice.BASS] != bass:
+        lower = following.pitches[Voice.BASS]
+        uppers = (Voice.SOPRANO, Voice.ALTO, Voice.TENOR)
+        if (lower is not None and 1 <= bass - lower <= 2 and before is not None
+                and before.pitches[Voice.BASS] == bass
+                and len({p % 12 for p in pitches if p is not None}) < 4
+                and all(following.pitches[v] == pitches[v] for v in uppers)
+                and any(pitches[v] is not None and (pitches[v] - bass) % 12 in (1, 2) for v in uppers)):
+            out[Voice.BASS] = lower
         return out
     sounding = {p % 12 for p in pitches if p is not None}
     for v in (Voice.SOPRANO, Voice.ALTO, Voice.TENOR):
@@ -226,7 +239,8 @@ def _chords(score: Score) -> list[tuple[int, int, list[int | None], int, str]]:
         if s.step % per_beat == 0:
             weight *= 1.5     # what sounds on the beat names the chord more than what passes between
         pitches = list(s.pitches)
-        resolved = _resolved(pitches, chain[index + 1] if index + 1 < len(chain) else None, s.step, end, per_beat)
+        resolved = _resolved(pitches, chain[index + 1] if index + 1 < len(chain) else None, s.step, end, per_beat,
+                             chain[index - 1] if index else None)
         if resolved == pitches:
             resolved = None
         held = _root_to_seventh(chain[index - 1].pitches, pitches) if index else None
