@@ -172,7 +172,8 @@ def _fit(pitches: list[int | None], pcs: frozenset[int], root: int, kind: str, w
 _DISSONANT_ABOVE_BASS = frozenset((1, 2, 5, 10, 11))   # a ninth (second), a fourth, a seventh
 
 
-def _resolved(pitches, following, step: int, end: int, per_beat: int, before=None) -> list[int | None]:
+def _resolved(pitches, following, step: int, end: int, per_beat: int, before=None,
+              later=()) -> list[int | None]:
     """The sonority on a beat with each suspension (or appoggiatura) replaced by its resolution: an upper
     voice a seventh, ninth or fourth above the bass that falls by step by the next beat while the bass holds
     (the 7–6 over F♯ in E, F♯, A → D, F♯, A is V6 in G, as the experts read it, not a seventh chord on F♯;
@@ -180,7 +181,10 @@ def _resolved(pitches, following, step: int, end: int, per_beat: int, before=Non
     or a sixth falling to the fifth over a bass with its major third (the 6–5 over a major chord: D, F♯, B →
     D, F♯, A is V in G with an appoggiatura, not iii6; over E, G, C the sixth is IV6's root and stays), or an
     augmented fourth falling to the third (the ♯4–3: A, F♯, C over C → A, E, C is iv6 in E minor, not iio6/4).
-    A seventh over a bass with its major third is a dominant seventh's own and stays (D, F♯, C: V7 in G).
+    A bare fourth (no sixth sounding) may hold while another voice moves and fall later within the beat, the
+    bass's pitch class holding (A, D, E, then A, D, F♯, then A, C♯ with the bass down an octave: V with 4–3,
+    not I6/4).  A seventh over a bass with its major third is a dominant seventh's own and stays (D, F♯, C:
+    V7 in G).
     And the bass itself may be suspended: held over from the sonority ``before``, a second (ninth) below an
     upper voice, it falls by step while the upper voices hold (the 2–3: G under A, D, D → F♯ is V in G);
     a complete seventh chord over it is a chord (V4/2, its bass the seventh falling to I6's third)."""
@@ -201,6 +205,15 @@ def _resolved(pitches, following, step: int, end: int, per_beat: int, before=Non
     sounding = {p % 12 for p in pitches if p is not None}
     for v in (Voice.SOPRANO, Voice.ALTO, Voice.TENOR):
         p, q = pitches[v], following.pitches[v]
+        if p is not None and q == p and (p - bass) % 12 == 5 and not sounding & {(bass + 8) % 12, (bass + 9) % 12}:
+            # a bare fourth held while another voice moves resolves later in the beat, over the same bass
+            for nxt in later:
+                if nxt.step > step + per_beat or nxt.pitches[Voice.BASS] is None \
+                        or nxt.pitches[Voice.BASS] % 12 != bass % 12:
+                    break
+                if nxt.pitches[v] != p:
+                    q = nxt.pitches[v]
+                    break
         if p is None or q is None or not 1 <= p - q <= 2:
             continue
         above = (p - bass) % 12
@@ -240,7 +253,7 @@ def _chords(score: Score) -> list[tuple[int, int, list[int | None], int, str]]:
             weight *= 1.5     # what sounds on the beat names the chord more than what passes between
         pitches = list(s.pitches)
         resolved = _resolved(pitches, chain[index + 1] if index + 1 < len(chain) else None, s.step, end, per_beat,
-                             chain[index - 1] if index else None)
+                             chain[index - 1] if index else None, chain[index + 2:index + 6])
         if resolved == pitches:
             resolved = None
         held = _root_to_seventh(chain[index - 1].pitches, pitches) if index else None
