@@ -224,6 +224,13 @@ def test_a_dorian_signature_is_read_as_the_minor_key_its_bass_ends_on():
         assert _home_key(score.key, _segments(score)[-1]).name == name
 
 
+def test_the_half_diminished_leading_tone_seventh_of_melodic_minor_belongs_to_the_minor_key():
+    # BWV 267 bar 13 beat 1.5: C♯, E, G, B (raised sixth and seventh of D minor) before i — viiø7 in D minor,
+    # as the experts read it, not viiø7/V in G major (a foreign chord in minor sent the key change a chord late)
+    found = _ours_at(_expert(5), 13, 1.5)
+    assert (found.key.name, found.figure) == ("D minor", "viiø7")
+
+
 def test_natural_minor_chords_between_the_beats_keep_a_minor_key():
     # BWV 38.6 bar 2: VII6, III, vio6 in A minor with E, G, B, D (v7, the natural minor's) passing between
     # them — the experts stay in A minor; a v7 costing as a foreign chord there sent the bar to G major
