@@ -231,6 +231,14 @@ def test_the_half_diminished_leading_tone_seventh_of_melodic_minor_belongs_to_th
     assert (found.key.name, found.figure) == ("D minor", "viiø7")
 
 
+def test_a_major_chord_after_a_leading_tone_seventh_at_the_end_is_a_half_cadence_not_a_picardy_third():
+    # BWV 153.1's last chord: E major after D♯, F♯, A, C — V in A minor (viiø7/V–V), as the experts end it,
+    # not a Picardy I in E minor: the Picardy third ends an authentic cadence, V(7)–I
+    analysis = _expert(3)
+    found = _ours_at(analysis, analysis.chords[-1].measure, analysis.chords[-1].beat)
+    assert (found.key.name, found.figure) == ("A minor", "V")
+
+
 def test_natural_minor_chords_between_the_beats_keep_a_minor_key():
     # BWV 38.6 bar 2: VII6, III, vio6 in A minor with E, G, B, D (v7, the natural minor's) passing between
     # them — the experts stay in A minor; a v7 costing as a foreign chord there sent the bar to G major

@@ -30,7 +30,7 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    its key reads it (D, F, C: iv7 in A minor, iiø7 in C).  The piece starts
    and ends in its own key: its signature's, or the minor key of a Dorian
    signature (one flat short) where the bass ends on its tonic.  A minor key's
-   authentic cadence may end on the major tonic and stay in minor
+   authentic cadence (V or V7, then I) may end on the major tonic and stay in minor
    (the Picardy third: I in minor, as the experts write it).
 3. *Names.*  Each chord is named in its key (figures as RomanText writes
    them: I, V6, ii6/5, viio7/V, bII6) and each phrase end (a fermata, and the
@@ -502,9 +502,9 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
     def plain_cost(i: int, k: int, key: Key, seg: _Segment) -> float:
         offset = (seg.root - key.tonic) % 12
         if (i in phrase_ends and key.mode == "minor" and offset == 0 and seg.kind == "M" and i
-                and _leads_home(segments[i - 1], key)):
-            # the Picardy third: a minor key's authentic cadence may end on its major tonic and stay in minor
-            # (a major chord reached otherwise, as in the Phrygian iv6–V, is no tonic)
+                and offset_of(segments[i - 1], key) == 7 and segments[i - 1].kind in ("M", "7")):
+            # the Picardy third: a minor key's authentic cadence, V(7)–I, may end on its major tonic and stay in
+            # minor (a major chord reached otherwise, as in the Phrygian iv6–V or viiø7/V–V, is no tonic)
             c = -_TONIC_REWARD + _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items()
                                                      if pc not in scales[k] and pc != (key.tonic + 4) % 12)
         else:
