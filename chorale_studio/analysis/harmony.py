@@ -29,7 +29,8 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    key's own tonic chord (a key comes in by its dominant or a foreign tone).  A chord missing its fifth is read as
    its key reads it (D, F, C: iv7 in A minor, iiø7 in C).  The piece starts
    and ends in its own key: its signature's, or the minor key of a Dorian
-   signature (one flat short) where the bass ends on its tonic.  A minor key's
+   signature (one flat short) where the bass ends on its tonic.  A key whose
+   tonic chord never sounds is a tonicization in the key next to it.  A minor key's
    authentic cadence (V or V7, then I) may end on the major tonic and stay in minor
    (the Picardy third: I in minor, as the experts write it).
 3. *Names.*  Each chord is named in its key (figures as RomanText writes
@@ -551,6 +552,22 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
         k = ptr[k]
         chosen.append(k)
     chosen.reverse()
+    # a key whose tonic chord never sounds is no key (every key the experts name on 001–010 sounds it): its
+    # stretch goes to the neighbouring key that reads it more cheaply, the one it leads into on a tie
+    # (V6, V6/5 of E minor, then G major: V6/vi, V6/5/vi)
+    i = 0
+    while i < len(chosen):
+        j = i
+        while j + 1 < len(chosen) and chosen[j + 1] == chosen[i]:
+            j += 1
+        key = KEYS[chosen[i]]
+        if not any(offset_of(segments[x], key) == 0 and segments[x].kind in ("M", "m") for x in range(i, j + 1)):
+            options = [chosen[x] for x in (j + 1, i - 1) if 0 <= x < len(chosen)]
+            if options:
+                best = min(options, key=lambda k: sum(cost(x, k) for x in range(i, j + 1)))
+                for x in range(i, j + 1):
+                    chosen[x] = best
+        i = j + 1
     for i, k in enumerate(chosen):          # each segment read as its chosen key reads it
         if k in read[i]:
             segments[i].root, segments[i].kind = read[i][k]
