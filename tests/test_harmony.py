@@ -304,4 +304,4 @@ def test_on_held_out_chorales_the_analysis_agrees_with_the_experts_with_keys_of_
     # minor v7 rules, all tuned on 001–010 only); the naive labeller, given the experts' keys:
     # 86.4 % / 84.9 % (II and V/V agreeing in degree since December 2026: before, 78.4 % / 75.4 % / 77.4 % and
     # 81.7 % / 80.2 %).
-    assert shares["degree_and_quality"] >= 0.845 and shares["figure"] >= 0.815 and shares["key"] >= 0.85
+    assert shares["degree_and_quality"] >= 0.85 and shares["figure"] >= 0.82 and shares["key"] >= 0.855
