@@ -124,6 +124,44 @@ def test_a_seventh_over_the_bass_falling_by_step_within_the_beat_is_read_as_its_
     assert (found.key.name, found.figure) == (key_name, figure)
 
 
+@pytest.mark.parametrize("number, measure, beat, key_name", [(1, 2, 2.0, "G major"), (2, 3, 2.0, "E major")])
+def test_a_sixth_falling_to_the_fifth_over_a_major_chord_is_an_appoggiatura(number, measure, beat, key_name):
+    # BWV 269 bar 2 beat 2: B, D, F♯ over D, the soprano's B falling to A within the beat; BWV 347 bar 3 beat 2:
+    # B, G♯, D♯ over B, the alto's G♯ falling to F♯ — V with a 6–5, as the experts read them, not iii6
+    found = _ours_at(_expert(number), measure, beat)
+    assert (found.key.name, found.figure) == (key_name, "V")
+
+
+def test_a_suspension_held_for_a_whole_beat_is_read_as_its_resolution():
+    # BWV 269 bar 12 beat 1: B, D, A over B, the alto's A falling to G on beat 2 over the held B — I6 with a
+    # 7–6, as the experts read it, not iii7
+    found = _ours_at(_expert(1), 12, 1.0)
+    assert (found.key.name, found.figure) == ("G major", "I6")
+
+
+def test_an_augmented_fourth_falling_to_the_third_is_a_suspension():
+    # BWV 153.1 bar 6 beat 2: A, F♯, C over C in E minor, the alto's F♯ falling to E — iv6 with a ♯4–3, as the
+    # experts read it, not iio6/4
+    found = _ours_at(_expert(3), 6, 2.0)
+    assert (found.key.name, found.figure) == ("E minor", "iv6")
+
+
+def test_a_bass_held_over_a_second_below_an_upper_voice_is_a_suspension_in_the_bass():
+    # BWV 269 bar 19 beat 1: the bass's G held from the I before under A and D, falling to F♯ on beat 2 while
+    # the upper voices hold — V with a 2–3 in the bass (the experts: V6, naming the resolution's bass), not I
+    found = _ours_at(_expert(1), 19, 1.0)
+    assert (found.key.name, found.figure) == ("G major", "V")
+
+
+@pytest.mark.parametrize("measure, key_name, figure", [(2, "D major", "V"), (8, "E minor", "V")])
+def test_a_bare_fourth_held_while_another_voice_moves_resolves_later_in_the_beat(measure, key_name, figure):
+    # BWV 248(2).12 bars 2 and 8, beat 1: a fourth and a fifth over the bass (D, E over A; E, F♯ over B), the
+    # fifth moving up to the sixth before the fourth falls to the third — V with 4–3, as the experts read
+    # them, not the six-four chord the half beat makes
+    found = _ours_at(_expert(9), measure, 1.0)
+    assert (found.key.name, found.figure) == (key_name, figure)
+
+
 def test_the_seventh_of_a_dominant_seventh_falling_within_the_beat_is_no_suspension():
     # BWV 248(2).12 bar 11 beat 2: D, F♯, C over D in G, the tenor's C passing to B: V7, as the experts read
     # it, not the B minor chord (iii6) the C would resolve to as a suspension
@@ -168,6 +206,44 @@ def test_a_modulation_begins_after_the_pivot_chord_not_on_it(number, measure, be
     # share stays in the key being left, as the experts write it
     found = _ours_at(_expert(number), measure, beat)
     assert (found.key.name, found.figure) == (key_name, figure)
+
+
+def test_within_a_phrase_a_new_key_does_not_come_in_on_its_own_tonic_chord():
+    # BWV 17.7 bar 16: F♯ minor (ii of E, vi of A), then A, C♯, A over E passing to IV6 of A — the experts turn
+    # to A major on the F♯ minor chord; entering A major on its tonic over the passing E left it in E
+    found = _ours_at(_expert(7), 16, 1.0)
+    assert (found.key.name, found.figure) == ("A major", "vi")
+
+
+def test_a_dorian_signature_is_read_as_the_minor_key_its_bass_ends_on():
+    # BWV 40.8: three flats (C minor's signature), the bass ending on F — the piece is in F minor, as the
+    # experts have it from the first chord to the last; BWV 269 (one sharp, ending on G) stays in G
+    from chorale_studio.analysis.harmony import _home_key, _segments
+    for number, name in ((8, "F minor"), (1, "G major")):
+        score = _expert(number).score
+        assert _home_key(score.key, _segments(score)[-1]).name == name
+
+
+def test_the_half_diminished_leading_tone_seventh_of_melodic_minor_belongs_to_the_minor_key():
+    # BWV 267 bar 13 beat 1.5: C♯, E, G, B (raised sixth and seventh of D minor) before i — viiø7 in D minor,
+    # as the experts read it, not viiø7/V in G major (a foreign chord in minor sent the key change a chord late)
+    found = _ours_at(_expert(5), 13, 1.5)
+    assert (found.key.name, found.figure) == ("D minor", "viiø7")
+
+
+def test_a_major_chord_after_a_leading_tone_seventh_at_the_end_is_a_half_cadence_not_a_picardy_third():
+    # BWV 153.1's last chord: E major after D♯, F♯, A, C — V in A minor (viiø7/V–V), as the experts end it,
+    # not a Picardy I in E minor: the Picardy third ends an authentic cadence, V(7)–I
+    analysis = _expert(3)
+    found = _ours_at(analysis, analysis.chords[-1].measure, analysis.chords[-1].beat)
+    assert (found.key.name, found.figure) == ("A minor", "V")
+
+
+def test_a_key_whose_tonic_never_sounds_is_a_tonicization():
+    # BWV 248(2).12 bar 2 beat 4: V6, then V6/5 of E minor, no E minor chord following, G major after — the
+    # experts write V6/vi and V6/5/vi in G major; a stretch of E minor without its tonic is no key
+    found = _ours_at(_expert(9), 2, 4.0)
+    assert (found.key.name, found.figure) == ("G major", "V6/vi")
 
 
 def test_natural_minor_chords_between_the_beats_keep_a_minor_key():
@@ -218,9 +294,14 @@ def test_on_held_out_chorales_the_analysis_agrees_with_the_experts_with_keys_of_
             ours, naive = ours.merge(o), naive.merge(n)
     shares = ours.shares()
     assert ours.chords > 450
-    # Measured 84.1 % / 81.1 % / keys 84.5 % (83.9 % / 80.5 % / 84.5 % before the root-to-seventh and lowest-
+    # Measured 85.5 % / 82.3 % / keys 86.0 % (keys 85.7 % before a key needed its tonic chord; 85.3 % before the
+    # bare fourth resolving later in the beat; 85.1 % /
+    # 82.1 % before the ♯4–3 suspension; 84.9 % / 81.9 % /
+    # 85.5 % before the Dorian signature's home key;
+    # 84.1 % / 81.1 % / 84.5 % before the tonic-entry cost of the key pass; 83.9 % / 80.5 % / 84.5 % before the
+    # root-to-seventh and lowest-
     # note-as-bass rules; 80.9 % / 77.6 % / 82.5 % before the pivot, suspension, complete-chord, missing-fifth and
     # minor v7 rules, all tuned on 001–010 only); the naive labeller, given the experts' keys:
     # 86.4 % / 84.9 % (II and V/V agreeing in degree since December 2026: before, 78.4 % / 75.4 % / 77.4 % and
     # 81.7 % / 80.2 %).
-    assert shares["degree_and_quality"] >= 0.835 and shares["figure"] >= 0.805 and shares["key"] >= 0.84
+    assert shares["degree_and_quality"] >= 0.85 and shares["figure"] >= 0.82 and shares["key"] >= 0.855

@@ -13,8 +13,10 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    I6).  A chord whose bass moves to another of its tones on a beat gets a new
    label (I, then I6).  A fourth over the bass with no sixth is a suspension
    over the bass's chord (V with 4–3), not a six-four chord without its third;
-   a seventh, ninth or fourth that falls by step within the beat over a held
-   bass may be read as the chord it resolves to (the 7–6 over F♯: V6 in G).  A root that falls a step to
+   a seventh, ninth or fourth that falls by step by the next beat over a held
+   bass may be read as the chord it resolves to (the 7–6 over F♯: V6 in G), and so may a sixth falling to
+   the fifth over a bass with its major third (the 6–5 over D: V in G, not iii6); a bass held over a second
+   below an upper voice and falling by step under held voices is a suspension too (the 2–3: V, not I).  A root that falls a step to
    its seventh while the other voices hold is still heard: V, then V6/5 without its root, not viio.  The
    bass is the lowest sounding note, the tenor's where it crosses below the bass.
 2. *Keys.*  A second Viterbi pass over the chords picks a local key for each:
@@ -23,10 +25,13 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    notes outside the key cost, phrase ends favour the tonic and dominant, and
    each change of key costs, more for each fifth beyond the closely related
    keys, and more on a chord diatonic in the key left (the experts change key
-   after the pivot chord, not on it).  A chord missing its fifth is read as
+   after the pivot chord, not on it), and more again within a phrase on the new
+   key's own tonic chord (a key comes in by its dominant or a foreign tone).  A chord missing its fifth is read as
    its key reads it (D, F, C: iv7 in A minor, iiø7 in C).  The piece starts
-   and ends in its own key.  A minor key's authentic cadence may end on the
-   major tonic and stay in minor
+   and ends in its own key: its signature's, or the minor key of a Dorian
+   signature (one flat short) where the bass ends on its tonic.  A key whose
+   tonic chord never sounds is a tonicization in the key next to it.  A minor key's
+   authentic cadence (V or V7, then I) may end on the major tonic and stay in minor
    (the Picardy third: I in minor, as the experts write it).
 3. *Names.*  Each chord is named in its key (figures as RomanText writes
    them: I, V6, ii6/5, viio7/V, bII6) and each phrase end (a fermata, and the
@@ -73,6 +78,7 @@ _OUT_OF_SCALE = 0.8
 _CADENCE_TONIC, _CADENCE_DOMINANT, _CADENCE_OTHER = 0.0, 1.0, 2.5
 _HOME = 2.0                # starting or ending away from the piece's key
 _PIVOT = 0.5               # changing key on a chord diatonic in the key left (the experts change after the pivot)
+_TONIC_ENTRY = 1.0         # entering a key on its tonic chord within a phrase (it comes in by its dominant)
 _OTHER_READING = 0.3       # reading a chord as another its tones make (D, F, C: iv7 in A minor, iiø7 in C)
 
 
@@ -167,22 +173,57 @@ def _fit(pitches: list[int | None], pcs: frozenset[int], root: int, kind: str, w
 _DISSONANT_ABOVE_BASS = frozenset((1, 2, 5, 10, 11))   # a ninth (second), a fourth, a seventh
 
 
-def _resolved(pitches, following, step: int, end: int, per_beat: int) -> list[int | None]:
+def _resolved(pitches, following, step: int, end: int, per_beat: int, before=None,
+              later=()) -> list[int | None]:
     """The sonority on a beat with each suspension (or appoggiatura) replaced by its resolution: an upper
-    voice a seventh, ninth or fourth above the bass that falls by step within the beat while the bass holds
-    (the 7–6 over F♯ in E, F♯, A → D, F♯, A is V6 in G, as the experts read it, not a seventh chord on F♯).
-    A seventh over a bass with its major third is a dominant seventh's own and stays (D, F♯, C: V7 in G)."""
+    voice a seventh, ninth or fourth above the bass that falls by step by the next beat while the bass holds
+    (the 7–6 over F♯ in E, F♯, A → D, F♯, A is V6 in G, as the experts read it, not a seventh chord on F♯;
+    B, D, A held a beat over B before the A falls to G is I6 in G, not iii7),
+    or a sixth falling to the fifth over a bass with its major third (the 6–5 over a major chord: D, F♯, B →
+    D, F♯, A is V in G with an appoggiatura, not iii6; over E, G, C the sixth is IV6's root and stays), or an
+    augmented fourth falling to the third (the ♯4–3: A, F♯, C over C → A, E, C is iv6 in E minor, not iio6/4).
+    A bare fourth (no sixth sounding) may hold while another voice moves and fall later within the beat, the
+    bass's pitch class holding (A, D, E, then A, D, F♯, then A, C♯ with the bass down an octave: V with 4–3,
+    not I6/4).  A seventh over a bass with its major third is a dominant seventh's own and stays (D, F♯, C:
+    V7 in G).
+    And the bass itself may be suspended: held over from the sonority ``before``, a second (ninth) below an
+    upper voice, it falls by step while the upper voices hold (the 2–3: G under A, D, D → F♯ is V in G);
+    a complete seventh chord over it is a chord (V4/2, its bass the seventh falling to I6's third)."""
     out = list(pitches)
     bass = pitches[Voice.BASS]
-    if (following is None or bass is None or step % per_beat or end - step > per_beat // 2
-            or following.pitches[Voice.BASS] != bass):
+    if following is None or bass is None or step % per_beat or end - step > per_beat:
+        return out
+    if following.pitches[Voice.BASS] != bass:
+        lower = following.pitches[Voice.BASS]
+        uppers = (Voice.SOPRANO, Voice.ALTO, Voice.TENOR)
+        if (lower is not None and 1 <= bass - lower <= 2 and before is not None
+                and before.pitches[Voice.BASS] == bass
+                and len({p % 12 for p in pitches if p is not None}) < 4
+                and all(following.pitches[v] == pitches[v] for v in uppers)
+                and any(pitches[v] is not None and (pitches[v] - bass) % 12 in (1, 2) for v in uppers)):
+            out[Voice.BASS] = lower
         return out
     sounding = {p % 12 for p in pitches if p is not None}
     for v in (Voice.SOPRANO, Voice.ALTO, Voice.TENOR):
         p, q = pitches[v], following.pitches[v]
-        if p is not None and q is not None and 1 <= p - q <= 2 and (p - bass) % 12 in _DISSONANT_ABOVE_BASS:
-            if (p - bass) % 12 == 10 and (bass + 4) % 12 in sounding:
-                continue     # the seventh of a dominant seventh over its root passes on: V7, not what it falls to
+        if p is not None and q == p and (p - bass) % 12 == 5 and not sounding & {(bass + 8) % 12, (bass + 9) % 12}:
+            # a bare fourth held while another voice moves resolves later in the beat, over the same bass
+            for nxt in later:
+                if nxt.step > step + per_beat or nxt.pitches[Voice.BASS] is None \
+                        or nxt.pitches[Voice.BASS] % 12 != bass % 12:
+                    break
+                if nxt.pitches[v] != p:
+                    q = nxt.pitches[v]
+                    break
+        if p is None or q is None or not 1 <= p - q <= 2:
+            continue
+        above = (p - bass) % 12
+        if above == 10 and (bass + 4) % 12 in sounding:
+            continue     # the seventh of a dominant seventh over its root passes on: V7, not what it falls to
+        below = (q - bass) % 12
+        if (above in _DISSONANT_ABOVE_BASS
+                or (above in (8, 9) and below == 7 and (bass + 4) % 12 in sounding)   # a 6–5 over a major chord
+                or (above == 6 and below in (3, 4))):                                  # a ♯4–3
             out[v] = q
     return out
 
@@ -212,7 +253,8 @@ def _chords(score: Score) -> list[tuple[int, int, list[int | None], int, str]]:
         if s.step % per_beat == 0:
             weight *= 1.5     # what sounds on the beat names the chord more than what passes between
         pitches = list(s.pitches)
-        resolved = _resolved(pitches, chain[index + 1] if index + 1 < len(chain) else None, s.step, end, per_beat)
+        resolved = _resolved(pitches, chain[index + 1] if index + 1 < len(chain) else None, s.step, end, per_beat,
+                             chain[index - 1] if index else None, chain[index + 2:index + 6])
         if resolved == pitches:
             resolved = None
         held = _root_to_seventh(chain[index - 1].pitches, pitches) if index else None
@@ -332,7 +374,7 @@ _DIATONIC = {
     "minor": {(0, "m"): 0.0, (2, "o"): 0.2, (3, "M"): 1.0, (5, "m"): 0.0, (7, "M"): 0.0, (7, "m"): 1.0,
               (8, "M"): 0.3, (10, "M"): 1.2, (11, "o"): 0.2, (0, "m7"): 0.6, (2, "ø7"): 0.0, (3, "M7"): 0.9,
               (5, "m7"): 0.4, (7, "7"): 0.0, (8, "M7"): 0.6, (10, "7"): 2.0, (11, "o7"): 0.0, (3, "+"): 1.0,
-              (5, "M"): 1.2, (7, "m7"): 1.0},
+              (5, "M"): 1.2, (7, "m7"): 1.0, (11, "ø7"): 0.5},
 }
 #: Chords a tonal piece borrows: the Neapolitan, mixture (iv, bVI, bVII in major), the Picardy tonic.
 _BORROWED_CHORDS = {
@@ -427,12 +469,24 @@ def _key_changes() -> list[list[float]]:
 
 
 _CHANGES = _key_changes()
+_TONICS = [key.tonic for key in KEYS]
+
+
+def _home_key(signature: Key, last: _Segment) -> Key:
+    """The piece's own key: its signature's, or the minor key with one flat more (one sharp fewer) where the
+    last bass note is that key's tonic — a modal melody in the Dorian signature, as Bach wrote BWV 40.8 in F
+    minor with three flats."""
+    if signature.fifths > -7:
+        dorian = Key(signature.fifths - 1, "minor")
+        if last.bass == dorian.tonic:
+            return dorian
+    return signature
 
 
 def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
     if not segments:
         return []
-    home = score.key
+    home = _home_key(score.key, segments[-1])
     phrase_ends = _phrase_ends(score, segments)
     scales = [_scale(k) for k in KEYS]
     read: list[dict[int, tuple[int, str]]] = [{} for _ in segments]
@@ -449,9 +503,9 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
     def plain_cost(i: int, k: int, key: Key, seg: _Segment) -> float:
         offset = (seg.root - key.tonic) % 12
         if (i in phrase_ends and key.mode == "minor" and offset == 0 and seg.kind == "M" and i
-                and _leads_home(segments[i - 1], key)):
-            # the Picardy third: a minor key's authentic cadence may end on its major tonic and stay in minor
-            # (a major chord reached otherwise, as in the Phrygian iv6–V, is no tonic)
+                and offset_of(segments[i - 1], key) == 7 and segments[i - 1].kind in ("M", "7")):
+            # the Picardy third: a minor key's authentic cadence, V(7)–I, may end on its major tonic and stay in
+            # minor (a major chord reached otherwise, as in the Phrygian iv6–V or viiø7/V–V, is no tonic)
             c = -_TONIC_REWARD + _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items()
                                                      if pc not in scales[k] and pc != (key.tonic + 4) % 12)
         else:
@@ -476,13 +530,18 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
         leaving = [value[j] + (_PIVOT if ((seg.root - KEYS[j].tonic) % 12, seg.kind) in _DIATONIC[KEYS[j].mode]
                                else 0.0) for j in keys]
         order = sorted(keys, key=value.__getitem__)
+        # within a phrase a key comes in by its dominant, a tone foreign to the key left or the pivot, not on
+        # its own tonic chord: of the experts' key changes within a phrase on 001–010, 2 in 27 land on the
+        # new tonic (ours, before this cost: 7 in 31)
+        on_tonic = i - 1 not in phrase_ends and seg.kind in ("M", "m")
         for k in keys:
             best, total, row = k, value[k], _CHANGES[k]      # staying wins a tie
+            entry = _TONIC_ENTRY if on_tonic and seg.root == _TONICS[k] else 0.0
             for j in order:
-                if value[j] + _KEY_CHANGE >= total:           # no later key can come in cheaper
+                if value[j] + _KEY_CHANGE + entry >= total:    # no later key can come in cheaper
                     break
-                if leaving[j] + row[j] < total:
-                    best, total = j, leaving[j] + row[j]
+                if leaving[j] + row[j] + entry < total:
+                    best, total = j, leaving[j] + row[j] + entry
             ptr.append(best)
             now.append(total + cost(i, k))
         value = now
@@ -493,6 +552,22 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
         k = ptr[k]
         chosen.append(k)
     chosen.reverse()
+    # a key whose tonic chord never sounds is no key (every key the experts name on 001–010 sounds it): its
+    # stretch goes to the neighbouring key that reads it more cheaply, the one it leads into on a tie
+    # (V6, V6/5 of E minor, then G major: V6/vi, V6/5/vi)
+    i = 0
+    while i < len(chosen):
+        j = i
+        while j + 1 < len(chosen) and chosen[j + 1] == chosen[i]:
+            j += 1
+        key = KEYS[chosen[i]]
+        if not any(offset_of(segments[x], key) == 0 and segments[x].kind in ("M", "m") for x in range(i, j + 1)):
+            options = [chosen[x] for x in (j + 1, i - 1) if 0 <= x < len(chosen)]
+            if options:
+                best = min(options, key=lambda k: sum(cost(x, k) for x in range(i, j + 1)))
+                for x in range(i, j + 1):
+                    chosen[x] = best
+        i = j + 1
     for i, k in enumerate(chosen):          # each segment read as its chosen key reads it
         if k in read[i]:
             segments[i].root, segments[i].kind = read[i][k]
