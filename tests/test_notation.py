@@ -197,3 +197,19 @@ def test_verovio_engraves_in_a_process_where_torch_was_loaded_early(tmp_path):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path,
                          env={**__import__("os").environ, "PYTHONPATH": str(REPO_ROOT)})
     assert run.returncode == 0 and int(run.stdout.split()[-1]) >= 1, run.stderr[-2000:]
+
+
+def test_the_words_are_drawn_in_the_font_verovio_measures_them_with():
+    """Verovio spaces the numerals by Times metrics and names "Times, serif", which Qt's SVG renderer
+    reads as one unknown family: the page for Qt names verovio's own Liberation Serif instead."""
+    from chorale_studio.notation.engrave import TEXT_FONT, VEROVIO_TEXT_FONT, text_font_faces
+
+    faces = text_font_faces()
+    assert len(faces) == 4 and all(face[:4] == b"wOF2" for face in faces)
+    page = Engraver().engrave(chorale(0), EngraveOptions(numerals=True)).pages[0]
+    assert VEROVIO_TEXT_FONT in page   # the SVG file keeps verovio's families for browsers
+    from chorale_studio.notation.pdf import _application
+    from chorale_studio.notation.qt import for_qt
+
+    _application()
+    assert f'font-family="{TEXT_FONT}"' in for_qt(page) and VEROVIO_TEXT_FONT not in for_qt(page)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QImage
 
 from chorale_studio.io.midi import read_midi
 from chorale_studio.notation.written import written_note_count
@@ -170,3 +171,54 @@ def test_the_staff_lines_stems_and_barlines_are_drawn_not_only_the_noteheads(qap
     ruled = [y for y in range(image.height())
              if sum(image.pixel(x, y) != paper for x in range(0, image.width(), 4)) > image.width() // 8]
     assert len(ruled) >= 20   # 5 lines × 2 staves × 2 systems, each a pixel or two high
+
+
+def harm_labels(page: str) -> list[tuple[str, float, float, float]]:
+    """Each Roman numeral on an engraved page: its words, the x where they start, their baseline y and
+    their font size, in page pixels."""
+    import re
+
+    from chorale_studio.notation.engrave import _MARGIN, _SCALE
+
+    sx, sy = map(float, _SCALE.search(page).groups())
+    mx, my = map(float, _MARGIN.search(page).groups())
+    return [(words, (float(x) + mx) * sx, (float(y) + my) * sy, float(size) * sy)
+            for x, y, size, words in re.findall(r'<g id="h-\d+" class="harm"><text x="(-?[\d.]+)" '
+                                                r'y="(-?[\d.]+)" font-size="([\d.]+)px"[^>]*>([^<]*)</text>', page)]
+
+
+def touching_labels(engraving, space: float = 0.25) -> list[str]:
+    """The pairs of neighbouring numerals on a line whose ink, as the score pane draws it, runs into the
+    next one or comes closer to it than ``space`` (a word space: a quarter of the font size): 'vi4/2IV'."""
+    from chorale_studio.ui.notation.worker import draw_pages
+
+    image = draw_pages(engraving)[0].convertToFormat(QImage.Format_Grayscale8)
+    labels = sorted(harm_labels(engraving.pages[0]), key=lambda h: (round(h[2]), h[1]))
+    found = []
+    for (a, _, ya, size), (b, xb, yb, _) in zip(labels, labels[1:]):
+        if abs(ya - yb) > 1:
+            continue   # the next system
+        columns = range(max(0, round(xb - space * size)), int(xb))
+        rows = range(int(ya - 0.75 * size), int(ya + 0.25 * size))
+        if any(image.pixelColor(x, y).value() < 128 for x in columns for y in rows):
+            found.append(f"{a}|{b}")
+    return found
+
+
+@pytest.mark.parametrize("width, scale", [(1262, 40), (1000, 40), (1262, 32)])
+def test_the_numerals_under_the_bass_keep_apart_in_bars_of_eighths(qapp, width, scale):
+    """BWV 269 bar 17 changes chord on eighths (vi4/2 IV viio6/4 I6/4): verovio widens the bar for its
+    numerals, measured in Times; drawn in a wider font they ran into each other.  Every numeral is
+    engraved, at its onset, with clear paper before the next one."""
+    from music21 import corpus
+
+    from chorale_studio.analysis.harmony import harmony
+    from chorale_studio.io.musicxml import score_from_music21
+    from chorale_studio.notation.engrave import EngraveOptions, Engraver
+
+    score = score_from_music21(corpus.parse("bach/bwv269")).score
+    engraving = Engraver().engrave(score, EngraveOptions(width=width, scale=scale, numerals=True))
+    labels = harm_labels(engraving.pages[0])
+    assert len(labels) == len(harmony(score).chords)
+    assert [w for w, *_ in labels if w.startswith(("vi4/2", "IV", "viio6/4", "I6/4"))]
+    assert touching_labels(engraving) == []

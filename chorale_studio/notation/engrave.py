@@ -172,6 +172,28 @@ def document(score: Score, options: EngraveOptions, colors: Mapping[Cell, str] |
     return mei_document(score, options.layout, colors, numerals)
 
 
+#: The font verovio measures words with: its "Times" metrics are Liberation Serif's, which verovio
+#: ships as web fonts.  Drawn in any other font the words take another width than the room verovio
+#: left them, and Roman numerals in a bar of eighths run into each other ("vi4/2IV").
+TEXT_FONT = "Liberation Serif"
+VEROVIO_TEXT_FONT = 'font-family="Times, serif"'
+_FACE = re.compile(r"url\(data:application/font-woff2;[^,]*base64,([A-Za-z0-9+/=\s]+)\)")
+
+
+def text_font_faces() -> tuple[bytes, ...]:
+    """The faces (WOFF2: regular, bold, italic, bold italic) of ``TEXT_FONT`` from verovio's
+    ``Liberation.css``; none where this verovio lacks it."""
+    import base64
+    from pathlib import Path
+
+    css = Path(resource_dir()) / "Liberation.css"
+    try:
+        text = css.read_text(encoding="utf-8")
+    except OSError:
+        return ()
+    return tuple(base64.b64decode(m.group(1)) for m in _FACE.finditer(text))
+
+
 def resource_dir() -> str:
     """verovio's ``data`` folder (fonts and glyph boxes), beside its module in a bundle too."""
     from importlib.resources import files

@@ -1,8 +1,9 @@
 """Printing the engraving: each SVG page onto a PDF page with Qt's PDF writer.
 
-The one module of ``notation`` that uses Qt (as ``playback/qt.py`` is for playback): verovio draws
-SVG, and Qt's SVG renderer and PDF writer are already in the app, so no other library is needed.
-Qt is imported when a PDF is written, never by the rest of ``notation``.
+One of the two modules of ``notation`` that use Qt, with ``qt.py`` that draws a page (as
+``playback/qt.py`` is for playback): verovio draws SVG, and Qt's SVG renderer and PDF writer are already
+in the app, so no other library is needed.  Qt is imported when a PDF is written, never by the rest of
+``notation``.
 """
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from pathlib import Path
 
 from ..io.atomic import atomic_write_bytes
 from .engrave import Engraving
+from .qt import svg_renderer
 
 
 def pdf_bytes(engraving: Engraving) -> bytes:
     """The pages as a PDF document, one PDF page per engraved page, the page's shape kept."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF
+    from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF
     from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
-    from PySide6.QtSvg import QSvgRenderer
 
     _application()   # text on the page needs fonts, which need an application
     buffer = QBuffer()
@@ -36,7 +37,7 @@ def pdf_bytes(engraving: Engraving) -> bytes:
             writer.setPageLayout(layout)
             writer.newPage()
         target = QRectF(0, 0, writer.width(), writer.height())
-        QSvgRenderer(QByteArray(svg.encode("utf-8"))).render(painter, target)
+        svg_renderer(svg).render(painter, target)
     if painter is not None:
         painter.end()
     buffer.close()

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from PySide6.QtCore import QByteArray, QObject, QRectF, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QRectF, QThread, Signal, Slot
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtSvg import QSvgRenderer
 
 from ...errors import ChoraleError
 from ...notation import EngraveOptions, Engraver, Engraving
 from ...notation.process import EngraverProcess, separate_process_possible
+from ...notation.qt import load_text_font, svg_renderer
 from ...score import Cell, Score
 from .. import theme
 from ..worker import stop_thread
@@ -41,7 +41,8 @@ class EngravedPages:
 
 
 def draw_pages(engraving: Engraving, pixel_ratio: float = 1.0) -> tuple[QImage, ...]:
-    """Each SVG page drawn on paper, at ``pixel_ratio`` device pixels per pixel."""
+    """Each SVG page drawn on paper, at ``pixel_ratio`` device pixels per pixel, its words in the font
+    verovio measured them with (``notation.qt``)."""
     images = []
     for svg, (w, h) in zip(engraving.pages, engraving.sizes):
         image = QImage(max(1, round(w * pixel_ratio)), max(1, round(h * pixel_ratio)),
@@ -50,7 +51,7 @@ def draw_pages(engraving: Engraving, pixel_ratio: float = 1.0) -> tuple[QImage, 
         image.fill(theme.NOTATION_PAPER)
         painter = QPainter(image)
         painter.setRenderHint(QPainter.Antialiasing)
-        QSvgRenderer(QByteArray(svg.encode("utf-8"))).render(painter, QRectF(0, 0, w, h))
+        svg_renderer(svg).render(painter, QRectF(0, 0, w, h))
         painter.end()
         images.append(image)
     return tuple(images)
@@ -128,6 +129,7 @@ class EngraveRunner(QObject):
             return
         self._busy = True
         if not self.thread.isRunning():   # started by the first engraving: a hidden pane costs nothing
+            load_text_font()              # Qt's font database is filled on the GUI thread
             self.thread.start()
         self._run.emit(job)
 
