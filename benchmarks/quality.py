@@ -22,8 +22,9 @@ The last columns say whether a mode meets issue #13's acceptance figures.
 
 A second table (``analysis/phrasing.py``) judges phrasing, figuration and lines in the voices each mode
 wrote, beside the same bars of the corpus (Bach's own for *harmonize_bach*): fermata chords that are
-complete root-position triads, the last chord on the tonic in root position (modes that end a piece),
-eighth-note steps, suspensions, tritone leaps, leaps of a seventh or more, augmented seconds, cross
+complete root-position triads, the last chord on the tonic in root position (modes that end a piece), the
+chords the other phrases end on (V, I, the relative key's tonic: Bach's test split is the reference for new
+pieces, the JS Fakes having no fermatas), eighth-note steps, suspensions, tritone leaps, leaps of a seventh or more, augmented seconds, cross
 relations and onsets per quarter; its last column says whether a mode meets issue #22's figures.
 
     python benchmarks/quality.py [--pieces 30] [--model DIR] [--modes new,fill,...] [--no-strict] [--json]
@@ -260,6 +261,8 @@ def _num(x: float | None) -> str:
 
 #: The phrasing table's columns: (heading, figure, format).
 LINE_COLUMNS = (("fermata triads", "fermata_triads", ".0%"), ("final tonic", "final_tonic", ".0%"),
+                ("phrase ends on V", "phrase_ends_on_v", ".0%"), ("on I", "phrase_ends_on_i", ".0%"),
+                ("on vi/III", "phrase_ends_on_relative", ".0%"),
                 ("8th steps/100n", "eighth_steps_per_100_notes", ".1f"),
                 ("susp/100 beats", "suspensions_per_100_beats", ".2f"),
                 ("tritones/100n", "tritones_per_100_notes", ".2f"), ("≥7th/100n", "wide_leaps_per_100_notes", ".2f"),

@@ -49,6 +49,7 @@ and a cross relation counts only when one of its two notes is theirs.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -111,6 +112,36 @@ def fermata_chords(score: Score, steps: Iterable[int] | None = None) -> Count:
     ``score.fermatas``."""
     steps = fermata_steps(score) if steps is None else sorted(steps)
     return sum(any(map(is_root_position_triad, chords_under_fermata(score, s))) for s in steps), len(steps)
+
+
+def phrase_end_chords(score: Score, steps: Iterable[int] | None = None) -> list[tuple[int, tuple[int, ...], int]]:
+    """What the phrases end on, each fermata but the last (``steps``, default the score's) under which a root-position
+    major or minor triad sounds: (its root above the key's tonic, (0, 4, 7) or (0, 3, 7), the melody's pitch class
+    above the tonic).  (How ``generation.cadence.PHRASE_END_SHARES`` was counted on Bach's chorales.)"""
+    steps = fermata_steps(score)[:-1] if steps is None else sorted(steps)
+    out = []
+    for f in steps:
+        chord = chord_at(score, f)
+        if None in chord:
+            continue
+        bass = chord[Voice.BASS]
+        pcs = frozenset((p - bass) % 12 for p in chord)
+        quality = (0, 4, 7) if pcs == {0, 4, 7} else (0, 3, 7) if pcs == {0, 3, 7} else None
+        if quality is not None:
+            t = score.key.tonic
+            out.append(((bass - t) % 12, quality, (chord[Voice.SOPRANO] - t) % 12))
+    return out
+
+
+def phrase_end_kinds(score: Score, steps: Iterable[int] | None = None) -> Counter:
+    """``phrase_end_chords`` as a musician sorts them: on V (a half cadence, or the dominant's key), on the tonic
+    (major or minor), on the relative key's tonic (vi in major, III in minor), or elsewhere."""
+    relative = 9 if score.key.mode == "major" else 3
+    kinds: Counter = Counter()
+    for root, quality, _ in phrase_end_chords(score, steps):
+        kinds["V" if (root, quality) == (7, (0, 4, 7)) else "I" if root == 0 else
+              "relative" if root == relative else "other"] += 1
+    return kinds
 
 
 def last_sounding_step(score: Score, start: int | None = None, end: int | None = None) -> int | None:
@@ -367,7 +398,7 @@ def onsets_per_quarter(score: Score, voice: Voice, start: int | None = None, end
 
 
 # ---- all of it, added up over pieces ------------------------------------------------------
-_COUNTS = ("fermatas", "fermata_triads", "endings", "tonic_endings", "notes", "eighth_steps", "tritones",
+_COUNTS = ("fermatas", "fermata_triads", "phrase_ends", "ends_on_v", "ends_on_i", "ends_on_relative", "endings", "tonic_endings", "notes", "eighth_steps", "tritones",
            "wide_leaps", "octave_leaps", "augmented_seconds", "beats", "suspensions", "changes",
            "cross_relations", "quarters")
 
@@ -378,6 +409,10 @@ class Phrasing:
 
     fermatas: int = 0
     fermata_triads: int = 0
+    phrase_ends: int = 0           # fermatas before the last with a root-position triad, and of those the ones
+    ends_on_v: int = 0             # on V, on the tonic, on the relative key's tonic (``phrase_end_kinds``)
+    ends_on_i: int = 0
+    ends_on_relative: int = 0
     endings: int = 0               # passages whose last chord was judged (those that end a piece)
     tonic_endings: int = 0
     notes: int = 0                 # notes starting in the passages, in the voices looked at
@@ -410,6 +445,9 @@ class Phrasing:
         return {
             "fermata_triads": share(self.fermata_triads, self.fermatas),
             "final_tonic": share(self.tonic_endings, self.endings),
+            "phrase_ends_on_v": share(self.ends_on_v, self.phrase_ends),
+            "phrase_ends_on_i": share(self.ends_on_i, self.phrase_ends),
+            "phrase_ends_on_relative": share(self.ends_on_relative, self.phrase_ends),
             "eighth_steps_per_100_notes": per_100(self.eighth_steps, self.notes),
             "tritones_per_100_notes": per_100(self.tritones, self.notes),
             "wide_leaps_per_100_notes": per_100(self.wide_leaps, self.notes),
@@ -435,7 +473,12 @@ def phrasing(score: Score, start: int | None = None, end: int | None = None,
     out = Phrasing()
     if e <= s:
         return out
-    out.fermata_triads, out.fermatas = fermata_chords(score, fermata_steps(score, s, e))
+    fermatas = fermata_steps(score, s, e)
+    out.fermata_triads, out.fermatas = fermata_chords(score, fermatas)
+    last = fermata_steps(score)[-1:]
+    kinds = phrase_end_kinds(score, [f for f in fermatas if f not in last])
+    out.phrase_ends = sum(kinds.values())
+    out.ends_on_v, out.ends_on_i, out.ends_on_relative = kinds["V"], kinds["I"], kinds["relative"]
     if ends_piece:
         out.tonic_endings, out.endings = final_tonic(score, s, e)
     for v in chosen:

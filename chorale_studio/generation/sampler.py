@@ -411,7 +411,8 @@ def _strict_bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
 
 
 def _chord_bias(row: Row, allowed: frozenset[str], banned, kinds) -> dict[str, float]:
-    """Logit penalties for the pitches a beat's chord would not want (see ``VoiceLeading.chord_bias``), a bonus for
+    """Logit penalties for the pitches a beat's chord would not want (see ``VoiceLeading.chord_bias``), a phrase end's
+    weights for Bach's proportions of its chords (``PhraseEnd.bias``), a bonus for
     the step down that resolves a suspension (``VoiceLeading.resolutions``) and, in strict mode, penalties for
     the pitches that break a melodic rule (``VoiceLeading.melodic_faults``)."""
     st = row.state
@@ -419,6 +420,10 @@ def _chord_bias(row: Row, allowed: frozenset[str], banned, kinds) -> dict[str, f
     if not pitches:
         return {}
     bias = row.guard.chord_bias(st.voice, st.step, pitches, CHORD_PENALTY, UNISON_PENALTY)
+    if row.cadence is not None:   # a phrase end's chord in Bach's proportions
+        sounding = {v: _sounding(row, v, st.step) for v in Voice}
+        for p, b in row.cadence.bias(st.voice, st.step, pitches, sounding).items():
+            bias[p] = bias.get(p, 0.0) + b
     if SUSPENSION_BONUS:
         for p in row.guard.resolutions(st.voice, st.step, pitches):
             bias[p] = bias.get(p, 0.0) + SUSPENSION_BONUS
