@@ -281,7 +281,7 @@ class VoiceLeading:
             if _pitch(nxt) and nxt != pitch and self.bad_interval(pitch, nxt):
                 out.add(d)
                 continue
-            if cross_at is not None and cross_at <= end:   # a cross relation with a fixed voice while the note is held, or as it ends
+            if cross_at is not None and cross_at <= end:   # a cross relation while the note is held, or as it ends
                 out.add(d)
         return out
 
