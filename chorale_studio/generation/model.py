@@ -331,11 +331,18 @@ class Decoder:
         """Words that can still be appended."""
         return self.capacity - self.length
 
-    def prefill(self, chunk: int = 128, cancelled=None):
-        """Encode the prompts (in chunks, checking ``cancelled`` between them); logits of the last word per row."""
+    def prefill(self, chunk: int = 128, cancelled=None, memory: "PromptMemory | None" = None):
+        """Encode the prompts (in chunks, checking ``cancelled`` between them); logits of the last word per row.
+
+        With a ``memory`` of the prompts read before (one request's windows and passes), a shared prompt starts
+        from the keys and values of the longest beginning it has in common with one of them, and is remembered
+        in turn.  The words after it are read in the chunks they would have been read in (each through the
+        matrices its whole chunk would use), so only the shared words' work is left out; the logits agree with
+        reading it all to float rounding (~3·10⁻⁶)."""
         import torch
 
         longest = len(self.prompts[0]) + self.pad[0]
+        reused = memory.recall(self, self.prompts[0]) if memory is not None and self.shared else 0
         if self.shared:
             ids = torch.tensor([self.prompts[0]])
             rows = 1
@@ -349,7 +356,12 @@ class Decoder:
             if cancelled is not None and cancelled():
                 return None
             e = min(longest, s + chunk)
-            logits = self._forward(ids[:, s:e], pos[:, s:e], s, rows)
+            if e <= reused:
+                continue
+            b = max(s, reused)
+            logits = self._forward(ids[:, b:e], pos[:, b:e], b, rows, pass_size=rows * (e - s))
+        if memory is not None and self.shared:
+            memory.remember(self, self.prompts[0])
         if self.split:
             logits = logits.expand(self.rows, -1)
         return logits
@@ -376,13 +388,14 @@ class Decoder:
         self.next_pos += k
         return logits
 
-    def _forward(self, ids, pos, start: int, rows: int):
+    def _forward(self, ids, pos, start: int, rows: int, pass_size: int | None = None):
         """One pass over ``ids`` [rows, t] at cache columns start … start + t - 1; logits of the last word per row.
 
         A step of one candidate is a few dozen small operations, each cheap next to the Python that calls it, so
         this reaches into tensors with ``narrow``/``unbind``/``index_select`` rather than subscripts (the same
         views and copies, with less of torch's index parsing per call).  The cache's first dimension is always
-        ``rows`` here (the prompt's one row when it is shared), so it is not sliced."""
+        ``rows`` here (the prompt's one row when it is shared), so it is not sliced.  ``pass_size``: the rows × words
+        whose matrices to use (see ``_Weights.path``) when this is part of a longer pass."""
         import torch
         import torch.nn.functional as F
 
@@ -409,7 +422,7 @@ class Decoder:
         e, h, d = w.embed, w.heads, w.head_dim
         # The residual stream, one row per word, single precision.
         x = w.wte.index_select(0, ids.reshape(-1)).add_(w.wpe.index_select(0, pos.reshape(-1)))
-        matrices, product = w.path(n * t, self.fast)
+        matrices, product = w.path(pass_size or n * t, self.fast)
         norm, eps = torch.layer_norm, w.eps
         for layer, (l1w, l1b, l2w, l2b, scale) in enumerate(w.norms):
             attend, project, expand, contract = matrices[layer]
@@ -452,6 +465,51 @@ class Decoder:
         mine.masked_fill_(~torch.ones(t, own + t, dtype=torch.bool).tril(own), float("-inf"))
         weights = torch.cat((shared, mine), dim=-1).mul_(scale).softmax(dim=-1)
         return torch.matmul(weights.narrow(-1, 0, p), pv) + torch.matmul(weights.narrow(-1, p, own + t), mine_v)
+
+
+class PromptMemory:
+    """The keys and values of the last few prompts one request has read, for ``Decoder.prefill`` to start from.
+
+    A request's windows and passes read long prompts that often begin alike: in the revision pass each voice is
+    rewritten with the other three as fixed tracks, and the later voices' prompts begin with the same header and
+    revised voices (a 4-bar fill: a quarter of the revision's prompt words).  Reading a prompt costs a full
+    matrix product per word and layer, most of a revision window's setup.  Only prompts held once for all rows
+    are kept (the candidates of a request start alike; their revisions differ).
+    """
+
+    #: Prompts kept; shared beginnings shorter than ``SHORTEST`` words are read again (not worth a copy).
+    LIMIT, SHORTEST = 4, 16
+
+    def __init__(self):
+        self._kept: list[tuple[list[int], bool, list, list]] = []   # (ids, fast, keys, values per layer)
+
+    def recall(self, decoder: "Decoder", ids: list[int]) -> int:
+        """Copy into ``decoder``'s cache the longest remembered beginning of ``ids`` (all but its last word, whose
+        logits are wanted); the number of words copied."""
+        best, found = 0, None
+        for entry in self._kept:
+            kept, fast = entry[0], entry[1]
+            if fast != decoder.fast:
+                continue
+            n = 0
+            limit = min(len(kept), len(ids) - 1)
+            while n < limit and kept[n] == ids[n]:
+                n += 1
+            if n > best:
+                best, found = n, entry
+        if found is None or best < self.SHORTEST:
+            return 0
+        for cache, kept in ((decoder.keys, found[2]), (decoder.values, found[3])):
+            for layer, tensor in zip(cache, kept):
+                layer.narrow(2, 0, best).copy_(tensor.narrow(2, 0, best))
+        return best
+
+    def remember(self, decoder: "Decoder", ids: list[int]) -> None:
+        """Keep the keys and values of the prompt ``decoder`` has just read."""
+        n = len(ids)
+        self._kept.append((list(ids), decoder.fast, [k.narrow(2, 0, n).clone() for k in decoder.keys],
+                           [v.narrow(2, 0, n).clone() for v in decoder.values]))
+        del self._kept[:-self.LIMIT]
 
 
 def _fp32_product(a, matrix):

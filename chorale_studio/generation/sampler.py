@@ -15,7 +15,7 @@ from ..score import Note, Voice
 from ..tokens import grammar as G
 from ..tokens import vocab as V
 from .cadence import PhraseEnd, Phrasing
-from .model import ChoraleModel
+from .model import ChoraleModel, PromptMemory
 from .requests import GenerationCancelled, GenerationError, Progress, Sampling
 from .rules import VoiceLeading
 
@@ -113,10 +113,12 @@ def _word_kinds(model: ChoraleModel) -> dict[str, tuple[int, int]]:
 
 def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, *, expected: int,
            progress: ProgressCallback | None = None, cancelled: Cancelled | None = None,
-           on_notes: Callable[[list[tuple[Voice, Note]]], tuple] | None = None) -> int:
+           on_notes: Callable[[list[tuple[Voice, Note]]], tuple] | None = None,
+           memory: PromptMemory | None = None) -> int:
     """Write every row to the end of its piece; returns the number of decoding steps.
 
-    ``on_notes`` turns the first row's window notes into the notes a progress report shows.
+    ``on_notes`` turns the first row's window notes into the notes a progress report shows; ``memory``: the
+    prompts read before in this request (``model.PromptMemory``).
     """
     import torch
 
@@ -127,7 +129,7 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
     ids_of = model.word_to_id
     words_of = model.id_to_word
     decoder = model.decoder([model.ids(r.prompt) for r in rows], capacity=model.capabilities.context)
-    logits = decoder.prefill(cancelled=cancelled)
+    logits = decoder.prefill(cancelled=cancelled, memory=memory)
     if logits is None:
         raise GenerationCancelled()
     inv_temp = 1.0 / float(settings.temperature)
