@@ -192,6 +192,32 @@ def test_the_fast_decoder_computes_what_transformers_computes(model, model_dir, 
                 assert torch.allclose(logits[row], reference, atol=1e-4)
 
 
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_prompt_that_begins_like_one_read_before_starts_from_its_keys_and_values(model, fast):
+    """A request's windows and passes remember their prompts (``PromptMemory``): a later prompt reads only the
+    words after the longest beginning it shares with one of them, and what it computes is what reading it
+    whole computes, to rounding; candidates that share a prompt share what is remembered."""
+    import torch
+
+    from chorale_studio.generation.model import PromptMemory
+
+    first = list(range(5, 105)) * 2                      # 200 words: past the 128-word chunk
+    later = first[:150] + list(range(40, 90))            # the same 150 words, then others
+    memory = PromptMemory()
+    with torch.inference_mode():
+        model.decoder([first], capacity=8, fast=fast).prefill(memory=memory)
+        for prompts, read in (([later], [50]),        # words 150–199 only
+                              ([later] * 3, [1])):    # all remembered but the last word, whose logits are wanted
+            remembered, whole = (model.decoder(prompts, capacity=8, fast=fast) for _ in range(2))
+            reads = []
+            forward = remembered._forward
+            remembered._forward = lambda ids, *args, **kw: reads.append(ids.shape[1]) or forward(ids, *args, **kw)
+            assert (remembered.prefill(memory=memory) - whole.prefill()).abs().max() < 1e-5
+            assert reads == read
+            step = torch.tensor([7] * len(prompts))
+            assert (remembered.step(step) - whole.step(step)).abs().max() < 1e-5
+
+
 # ---- requests -----------------------------------------------------------------------------------
 def test_requests_refuse_what_cannot_be_done(model, seed_model):
     score = chorale(4)

@@ -34,7 +34,7 @@ from ..tokens.decode import decode_words
 from ..tokens.encode import Header, bar_words
 from . import plan as chord_plan
 from .cadence import Cadence, PhraseEnd
-from .model import ChoraleModel
+from .model import ChoraleModel, PromptMemory
 from .requests import (Candidate, GenerationError, GenerationResult, NewRequest, Progress, Request)
 from .rules import VoiceLeading
 from .sampler import Cancelled, ProgressCallback, Row, sample
@@ -122,6 +122,7 @@ def generate(model: ChoraleModel, request: Request, *, progress: ProgressCallbac
     expected = sum(_WORDS_PER_CELL * len(w.targets) + 12 for w in windows)
     words = steps_before = 0
     written: set[Cell] = set()   # cells of the first candidate already written
+    memory = PromptMemory()      # the windows' prompts often begin alike (the revision's above all)
     with torch.inference_mode():
         for window in windows:
             pending = frozenset(targets - written)   # to be written here or by a later window
@@ -132,7 +133,8 @@ def generate(model: ChoraleModel, request: Request, *, progress: ProgressCallbac
             report = _progress_relay(progress, steps_before, expected)
             steps = sample(model, list(rows), settings, generator, expected=expected - steps_before, progress=report,
                            cancelled=cancelled,
-                           on_notes=lambda ns: (*shown, *((v, n.with_(start=n.start + offset)) for v, n in ns)))
+                           on_notes=lambda ns: (*shown, *((v, n.with_(start=n.start + offset)) for v, n in ns)),
+                           memory=memory)
             steps_before += steps
             for c, (score, row, win) in enumerate(zip(scores, rows, fitted)):
                 _splice(score, win, row.prompt + row.words)

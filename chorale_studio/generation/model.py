@@ -331,11 +331,18 @@ class Decoder:
         """Words that can still be appended."""
         return self.capacity - self.length
 
-    def prefill(self, chunk: int = 128, cancelled=None):
-        """Encode the prompts (in chunks, checking ``cancelled`` between them); logits of the last word per row."""
+    def prefill(self, chunk: int = 128, cancelled=None, memory: "PromptMemory | None" = None):
+        """Encode the prompts (in chunks, checking ``cancelled`` between them); logits of the last word per row.
+
+        With a ``memory`` of the prompts read before (one request's windows and passes), a shared prompt starts
+        from the keys and values of the longest beginning it has in common with one of them, and is remembered
+        in turn.  The words after it are read in the chunks they would have been read in (each through the
+        matrices its whole chunk would use), so only the shared words' work is left out; the logits agree with
+        reading it all to float rounding (~3·10⁻⁶)."""
         import torch
 
         longest = len(self.prompts[0]) + self.pad[0]
+        reused = memory.recall(self, self.prompts[0]) if memory is not None and self.shared else 0
         if self.shared:
             ids = torch.tensor([self.prompts[0]])
             rows = 1
@@ -349,7 +356,12 @@ class Decoder:
             if cancelled is not None and cancelled():
                 return None
             e = min(longest, s + chunk)
-            logits = self._forward(ids[:, s:e], pos[:, s:e], s, rows)
+            if e <= reused:
+                continue
+            b = max(s, reused)
+            logits = self._forward(ids[:, b:e], pos[:, b:e], b, rows, pass_size=rows * (e - s))
+        if memory is not None and self.shared:
+            memory.remember(self, self.prompts[0])
         if self.split:
             logits = logits.expand(self.rows, -1)
         return logits
@@ -376,7 +388,14 @@ class Decoder:
         self.next_pos += k
         return logits
 
-    def _forward(self, ids, pos, start: int, rows: int):
+    def _forward(self, ids, pos, start: int, rows: int, pass_size: int | None = None):
+        """One pass over ``ids`` [rows, t] at cache columns start … start + t - 1; logits of the last word per row.
+
+        A step of one candidate is a few dozen small operations, each cheap next to the Python that calls it, so
+        this reaches into tensors with ``narrow``/``unbind``/``index_select`` rather than subscripts (the same
+        views and copies, with less of torch's index parsing per call).  The cache's first dimension is always
+        ``rows`` here (the prompt's one row when it is shared), so it is not sliced.  ``pass_size``: the rows × words
+        whose matrices to use (see ``_Weights.path``) when this is part of a longer pass."""
         import torch
         import torch.nn.functional as F
 
@@ -401,48 +420,96 @@ class Decoder:
         else:
             mask, is_causal = torch.ones(t, end, dtype=torch.bool).tril(start), False
         e, h, d = w.embed, w.heads, w.head_dim
-        x = (w.wte[ids] + w.wpe[pos]).view(n * t, e)   # the residual stream, one row per word, single precision
-        matrices, product = w.path(n * t, self.fast)
+        # The residual stream, one row per word, single precision.
+        x = w.wte.index_select(0, ids.reshape(-1)).add_(w.wpe.index_select(0, pos.reshape(-1)))
+        matrices, product = w.path(pass_size or n * t, self.fast)
         norm, eps = torch.layer_norm, w.eps
         for layer, (l1w, l1b, l2w, l2b, scale) in enumerate(w.norms):
             attend, project, expand, contract = matrices[layer]
-            qkv = product(norm(x, (e,), l1w, l1b, eps), attend).float().view(n, t, 3, h, d).permute(2, 0, 3, 1, 4)
+            q, k, v = product(norm(x, (e,), l1w, l1b, eps), attend).float().view(n, t, 3, h, d).permute(
+                2, 0, 3, 1, 4).unbind(0)
             if self.split and start >= self.prefix:
-                att = self._attend_split(layer, qkv, start - self.prefix, scale)
+                att = self._attend_split(layer, q, k, v, start - self.prefix, scale)
             else:
                 kc, vc = self.keys[layer], self.values[layer]
-                kc[:n, :, start:end] = qkv[1]
-                vc[:n, :, start:end] = qkv[2]
-                att = F.scaled_dot_product_attention(qkv[0], kc[:n, :, :end], vc[:n, :, :end], attn_mask=mask,
+                kc.narrow(2, start, t).copy_(k)
+                vc.narrow(2, start, t).copy_(v)
+                att = F.scaled_dot_product_attention(q, kc.narrow(2, 0, end), vc.narrow(2, 0, end), attn_mask=mask,
                                                      is_causal=is_causal, scale=scale)
             x += product(att.transpose(1, 2).reshape(n * t, e), project)   # stays single precision
             x += product(w.act(product(norm(x, (e,), l2w, l2b, eps), expand)), contract)
-        last = norm(x.view(n, t, e)[:, -1], (e,), *w.ln_f, eps)
+        last = norm(x.view(n, t, e).select(1, t - 1), (e,), *w.ln_f, eps)
         self.length = end
         return last @ w.lm_head_t
 
-    def _attend_split(self, layer: int, qkv, own: int, scale: float):
-        """The rows' queries against the shared prompt (one product for all rows) and the row's own words."""
+    def _attend_split(self, layer: int, q, k, v, own: int, scale: float):
+        """The rows' queries [rows, heads, t, dim] against the shared prompt (one product for all rows) and the
+        row's own words (keys ``k`` and values ``v``, stored at column ``own`` of the rows' own cache)."""
         import torch
 
-        q = qkv[0]                                        # [rows, heads, t, dim]
         t = q.shape[2]
         ok, ov = self.own_keys[layer], self.own_values[layer]
-        ok[:, :, own:own + t] = qkv[1]
-        ov[:, :, own:own + t] = qkv[2]
+        ok.narrow(2, own, t).copy_(k)
+        ov.narrow(2, own, t).copy_(v)
+        mine_k, mine_v = ok.narrow(2, 0, own + t), ov.narrow(2, 0, own + t)
         pk, pv = self.keys[layer], self.values[layer]     # [1, heads, prompt, dim]
         p = self.prefix
         if t == 1:
             shared = torch.matmul(q.transpose(0, 2), pk.transpose(-1, -2)).transpose(0, 2)
-            mine = torch.matmul(q, ok[:, :, :own + 1].transpose(-1, -2))
+            mine = torch.matmul(q, mine_k.transpose(-1, -2))
             weights = torch.cat((shared, mine), dim=-1).mul_(scale).softmax(dim=-1)
-            return (torch.matmul(weights[..., :p].transpose(0, 2), pv).transpose(0, 2)
-                    + torch.matmul(weights[..., p:], ov[:, :, :own + 1]))
+            return (torch.matmul(weights.narrow(-1, 0, p).transpose(0, 2), pv).transpose(0, 2)
+                    + torch.matmul(weights.narrow(-1, p, own + 1), mine_v))
         shared = torch.matmul(q, pk.transpose(-1, -2))   # forced words: several queries per row
-        mine = torch.matmul(q, ok[:, :, :own + t].transpose(-1, -2))
+        mine = torch.matmul(q, mine_k.transpose(-1, -2))
         mine.masked_fill_(~torch.ones(t, own + t, dtype=torch.bool).tril(own), float("-inf"))
         weights = torch.cat((shared, mine), dim=-1).mul_(scale).softmax(dim=-1)
-        return torch.matmul(weights[..., :p], pv) + torch.matmul(weights[..., p:], ov[:, :, :own + t])
+        return torch.matmul(weights.narrow(-1, 0, p), pv) + torch.matmul(weights.narrow(-1, p, own + t), mine_v)
+
+
+class PromptMemory:
+    """The keys and values of the last few prompts one request has read, for ``Decoder.prefill`` to start from.
+
+    A request's windows and passes read long prompts that often begin alike: in the revision pass each voice is
+    rewritten with the other three as fixed tracks, and the later voices' prompts begin with the same header and
+    revised voices (a 4-bar fill: a quarter of the revision's prompt words).  Reading a prompt costs a full
+    matrix product per word and layer, most of a revision window's setup.  Only prompts held once for all rows
+    are kept (the candidates of a request start alike; their revisions differ).
+    """
+
+    #: Prompts kept; shared beginnings shorter than ``SHORTEST`` words are read again (not worth a copy).
+    LIMIT, SHORTEST = 4, 16
+
+    def __init__(self):
+        self._kept: list[tuple[list[int], bool, list, list]] = []   # (ids, fast, keys, values per layer)
+
+    def recall(self, decoder: "Decoder", ids: list[int]) -> int:
+        """Copy into ``decoder``'s cache the longest remembered beginning of ``ids`` (all but its last word, whose
+        logits are wanted); the number of words copied."""
+        best, found = 0, None
+        for entry in self._kept:
+            kept, fast = entry[0], entry[1]
+            if fast != decoder.fast:
+                continue
+            n = 0
+            limit = min(len(kept), len(ids) - 1)
+            while n < limit and kept[n] == ids[n]:
+                n += 1
+            if n > best:
+                best, found = n, entry
+        if found is None or best < self.SHORTEST:
+            return 0
+        for cache, kept in ((decoder.keys, found[2]), (decoder.values, found[3])):
+            for layer, tensor in zip(cache, kept):
+                layer.narrow(2, 0, best).copy_(tensor.narrow(2, 0, best))
+        return best
+
+    def remember(self, decoder: "Decoder", ids: list[int]) -> None:
+        """Keep the keys and values of the prompt ``decoder`` has just read."""
+        n = len(ids)
+        self._kept.append((list(ids), decoder.fast, [k.narrow(2, 0, n).clone() for k in decoder.keys],
+                           [v.narrow(2, 0, n).clone() for v in decoder.values]))
+        del self._kept[:-self.LIMIT]
 
 
 def _fp32_product(a, matrix):
@@ -460,7 +527,9 @@ def _bf16_product(a, matrix):
 def _int8_product(a, matrix):
     import torch
 
-    return torch.ops.aten._weight_int8pack_mm(a.bfloat16(), matrix[0], matrix[1]).add_(matrix[2])
+    # (torch._weight_int8pack_mm is aten's kernel bound directly: torch.ops.aten's dispatcher in Python costs
+    # a tenth of the product's own time at one row.)
+    return torch._weight_int8pack_mm(a.bfloat16(), matrix[0], matrix[1]).add_(matrix[2])
 
 
 def _reduced_kernels() -> tuple[bool, bool]:

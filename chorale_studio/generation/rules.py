@@ -67,11 +67,17 @@ class VoiceLeading:
         self.spb = spb
         self.beat = score.meter.steps_per_beat
         self.key = score.key
+        # What the rules ask of the key on every call, worked out once (``Key.tonic`` is a property).
+        tonic = score.key.tonic
+        self._leading = (tonic + 11) % 12
+        self._augmented_second = (frozenset({(tonic + 8) % 12, (tonic + 11) % 12}) if score.key.mode == "minor"
+                                  else None)
+        self._cross_pcs = _cross_table(score.key)
         self.origin = start_bar * spb - 1          # step -1 of the window is line index 0
         length = bars * spb + 2                     # one step before the window, one after
         unknown = set(unknown)
         self.lines: list[list[int | None]] = []
-        for v in Voice:
+        for v in _VOICES:
             line: list[int | None] = []
             for i in range(length):
                 step = self.origin + i
@@ -114,11 +120,12 @@ class VoiceLeading:
                 j -= 1
             if _pitch(line[j]) and j < i - 1:
                 leap = prev - line[j]
-        leading = (self.key.tonic + 11) % 12
-        others = [(o, self.lines[o][i], self.lines[o][i - 1]) for o in Voice if o != voice]
-        ahead = {o: self._next_notes(o, i) for o in Voice if o != voice}
+        leading = self._leading
+        others = [(o, self.lines[o][i], self.lines[o][i - 1]) for o in _VOICES if o != voice]
+        ahead = {o: self._next_notes(o, i) for o in _VOICES if o != voice}
         out: dict[int, float] = {}
         for p in candidates:
+            crossing = self._cross_pcs[p % 12]   # the pitch classes that make a cross relation with p
             if prev is not None and p != prev:
                 step_size = abs(p - prev)
                 if self.bad_interval(prev, p):
@@ -130,7 +137,7 @@ class VoiceLeading:
                     continue
             for other, now, was in others:
                 if _pitch(now):
-                    if _cross(p, now, self.key):
+                    if now % 12 in crossing:
                         out[p] = SEVERE
                         break
                     if p % 12 == leading and now % 12 == leading:
@@ -139,10 +146,10 @@ class VoiceLeading:
                     if voice in _NEIGHBOURS and other in _NEIGHBOURS[voice] and abs(p - now) > 12:
                         out[p] = 1.0
                         break
-                if _pitch(was) and was != now and now != p and _cross(p, was, self.key):
+                if _pitch(was) and was != now and now != p and was % 12 in crossing:
                     out[p] = SEVERE   # a cross relation from the chord before
                     break
-                if any(_cross(p, q, self.key) for q in ahead[other]):
+                if any(q % 12 in crossing for q in ahead[other]):
                     out[p] = SEVERE   # a cross relation into the next chord, where a voice is already written
                     break
         return out
@@ -163,7 +170,7 @@ class VoiceLeading:
         if before is UNKNOWN:
             before = self.lines[voice][i - 1]
         banned: set[int] = set()
-        for other in Voice:
+        for other in _VOICES:
             if other == voice:
                 continue
             line = self.lines[other]
@@ -197,9 +204,13 @@ class VoiceLeading:
             return {}
         known, missing = around
         pcs = frozenset(q % 12 for q in known)
+        by_class: dict[int, float] = {}   # chord_cost per pitch class of the candidate (octaves cost the same)
         out: dict[int, float] = {}
         for p in candidates:
-            cost = chord * chord_cost(pcs | {p % 12}, missing)
+            pc = p % 12
+            if pc not in by_class:
+                by_class[pc] = chord_cost(pcs | {pc}, missing)
+            cost = chord * by_class[pc]
             if p in known:
                 cost += unison
             if cost:
@@ -211,7 +222,7 @@ class VoiceLeading:
         None where one of them rests (no chord to judge)."""
         known: list[int] = []
         missing = 0
-        for other in Voice:
+        for other in _VOICES:
             if other == voice:
                 continue
             q = self.lines[other][i]
@@ -231,16 +242,20 @@ class VoiceLeading:
         one left it incomplete twice as often as Bach (1.8 % of beats against 0.8 % in harmonize_bach)."""
         out: dict[int, float] = {}
         first = max(step + (-step) % self.beat, start + 1 + (-(start + 1)) % self.beat)
+        size = len(self.lines[voice])
+        costs: dict[int, float] = {}   # per beat: the lengths share their beats, so each is judged once
         for d in lengths:
             worst = 0.0
             for b in range(first, step + d, self.beat):
                 i = b + 1
-                if i >= len(self.lines[voice]):
+                if i >= size:
                     break
-                around = self._others_at(voice, i)
-                if around and around[0]:
-                    known, missing = around
-                    worst = max(worst, chord_cost(frozenset(q % 12 for q in known) | {pitch % 12}, missing))
+                cost = costs.get(b)
+                if cost is None:
+                    around = self._others_at(voice, i)
+                    cost = costs[b] = (chord_cost(frozenset(q % 12 for q in around[0]) | {pitch % 12}, around[1])
+                                       if around and around[0] else 0.0)
+                worst = max(worst, cost)
             if worst:
                 out[d] = worst
         return out
@@ -250,17 +265,23 @@ class VoiceLeading:
         be reached by a leap the style avoids (the seam is judged with the note that makes it), or that would
         hold the note against its chromatic other in a fixed voice, or up to it (a cross relation)."""
         line = self.lines[voice]
-        others = [self.lines[o] for o in Voice if o != voice]
+        size = len(line)
+        lengths = list(lengths)
+        # The first line index from the note on where a fixed voice sings its chromatic other: held up to
+        # there or beyond, the note makes a cross relation (so the lengths share one scan).
+        crossing = self._cross_pcs[pitch % 12]
+        others = [self.lines[o] for o in _VOICES if o != voice]
+        reach = min(size, step + 2 + max(lengths, default=0))
+        cross_at = next((k for k in range(step + 1, reach)
+                         if any(_pitch(o[k]) and o[k] % 12 in crossing for o in others)), None)
         out = set()
         for d in lengths:
             end = step + d + 1
-            nxt = line[end] if end < len(line) else None
+            nxt = line[end] if end < size else None
             if _pitch(nxt) and nxt != pitch and self.bad_interval(pitch, nxt):
                 out.add(d)
                 continue
-            # A cross relation with a fixed voice while the note is held, or as it ends.
-            if any(_pitch(q) and _cross(pitch, q, self.key)
-                   for o in others for q in set(o[step + 1:min(end + 1, len(o))])):   # (each pitch once)
+            if cross_at is not None and cross_at <= end:   # a cross relation while the note is held, or as it ends
                 out.add(d)
         return out
 
@@ -269,9 +290,8 @@ class VoiceLeading:
         size = abs(b - a)
         if size in (6, 10, 11) or size > 12:
             return True
-        tonic = self.key.tonic
-        return (self.key.mode == "minor" and size == 3
-                and {a % 12, b % 12} == {(tonic + 8) % 12, (tonic + 11) % 12})
+        return (size == 3 and self._augmented_second is not None
+                and {a % 12, b % 12} == self._augmented_second)
 
     # ---- suspensions ---------------------------------------------------------------------------
     def suspension_lengths(self, voice: Voice, step: int, pitch: int, start: int, lengths: Iterable[int]) -> set[int]:
@@ -330,7 +350,7 @@ class VoiceLeading:
         return banned
 
     def _crosses(self, voice: Voice, pitch: int, start: int, end: int) -> bool:
-        for other in Voice:
+        for other in _VOICES:
             if other == voice:
                 continue
             above = other < voice
@@ -344,7 +364,7 @@ class VoiceLeading:
     def _parallel_at(self, voice: Voice, before: int, after: int, step: int) -> bool:
         """Would ``voice`` moving ``before`` → ``after`` at ``step`` make parallels with a fixed voice?"""
         i = step + 1
-        for other in Voice:
+        for other in _VOICES:
             if other == voice:
                 continue
             was, now = self.lines[other][i - 1], self.lines[other][i]
@@ -366,17 +386,30 @@ def _pitch(value) -> bool:
     return isinstance(value, int) and value != REST
 
 
+#: The voices in order, as a tuple: iterating the enum itself costs more on the rules' every call.
+_VOICES: tuple[Voice, ...] = tuple(Voice)
+
 #: Neighbouring upper voices, which stay within an octave of each other (the bass may go further).
 _NEIGHBOURS = {Voice.SOPRANO: (Voice.ALTO,), Voice.ALTO: (Voice.SOPRANO, Voice.TENOR), Voice.TENOR: (Voice.ALTO,)}
 
 
-@functools.lru_cache(maxsize=4096)
 def _cross(a: int, b: int, key: Key) -> bool:
     """Are ``a`` and ``b`` one letter with two accidentals in ``key`` (B and B♭, F and F♯): a cross relation?"""
-    if a % 12 == b % 12:
-        return False
-    x, y = spell(a, key), spell(b, key)
-    return x.letter == y.letter and x.alter != y.alter
+    return b % 12 in _cross_table(key)[a % 12]
+
+
+@functools.lru_cache(maxsize=64)
+def _cross_table(key: Key) -> tuple[frozenset[int], ...]:
+    """Per pitch class, the pitch classes that make a cross relation with it in ``key`` (a spelling's letter and
+    accidental depend on the pitch class alone).  The rules ask this for every candidate against every voice, so
+    they look it up here rather than spell both pitches each time."""
+    def crosses(a: int, b: int) -> bool:
+        if a == b:
+            return False
+        x, y = spell(a, key), spell(b, key)
+        return x.letter == y.letter and x.alter != y.alter
+
+    return tuple(frozenset(b for b in range(12) if crosses(a, b)) for a in range(12))
 
 
 def _parallel(a1: int, a2: int, b1: int, b2: int) -> bool:

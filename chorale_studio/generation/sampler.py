@@ -15,7 +15,7 @@ from ..score import Note, Voice
 from ..tokens import grammar as G
 from ..tokens import vocab as V
 from .cadence import PhraseEnd, Phrasing
-from .model import ChoraleModel
+from .model import ChoraleModel, PromptMemory
 from .requests import GenerationCancelled, GenerationError, Progress, Sampling
 from .rules import VoiceLeading
 
@@ -113,10 +113,12 @@ def _word_kinds(model: ChoraleModel) -> dict[str, tuple[int, int]]:
 
 def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, *, expected: int,
            progress: ProgressCallback | None = None, cancelled: Cancelled | None = None,
-           on_notes: Callable[[list[tuple[Voice, Note]]], tuple] | None = None) -> int:
+           on_notes: Callable[[list[tuple[Voice, Note]]], tuple] | None = None,
+           memory: PromptMemory | None = None) -> int:
     """Write every row to the end of its piece; returns the number of decoding steps.
 
-    ``on_notes`` turns the first row's window notes into the notes a progress report shows.
+    ``on_notes`` turns the first row's window notes into the notes a progress report shows; ``memory``: the
+    prompts read before in this request (``model.PromptMemory``).
     """
     import torch
 
@@ -127,14 +129,13 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
     ids_of = model.word_to_id
     words_of = model.id_to_word
     decoder = model.decoder([model.ids(r.prompt) for r in rows], capacity=model.capabilities.context)
-    logits = decoder.prefill(cancelled=cancelled)
+    logits = decoder.prefill(cancelled=cancelled, memory=memory)
     if logits is None:
         raise GenerationCancelled()
     inv_temp = 1.0 / float(settings.temperature)
     rhythm = RHYTHM_TEMPERATURE_BY_STYLE.get(settings.style.upper(), RHYTHM_TEMPERATURE)
     inv_rhythm = inv_temp if rhythm is None else 1.0 / rhythm
     pad = model.pad_id
-    next_ids = torch.empty(len(rows), dtype=torch.long)
     steps = 0
     while True:
         if cancelled is not None and cancelled():
@@ -146,7 +147,7 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
         if run >= 2:   # every row is inside a kept bar: read its words in one pass
             if decoder.room < run:
                 raise GenerationError("the music is too dense for the model's context; select fewer bars")
-            block = torch.full((len(rows), run), pad, dtype=torch.long)
+            block = [[pad] * run for _ in rows]   # (built as lists: one tensor at the end, not one write a word)
             for r, row in enumerate(rows):
                 if row.state.done:
                     continue
@@ -154,8 +155,8 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
                     w = row._queue.pop()
                     row.state.force(w)
                     row.words.append(w)
-                    block[r, k] = ids_of[w]
-            logits = decoder.extend(block)
+                    block[r][k] = ids_of[w]
+            logits = decoder.extend(torch.tensor(block))
             steps += run
             continue
         chosen: list[str | None] = [None] * len(rows)
@@ -188,23 +189,27 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
             draw_masks.append(masks.get(st))
             draw_temps.append(inv_rhythm if st.phase == G.BAR and st.open_pitch is not None else inv_temp)
         if draw:
-            x = logits[draw] * torch.tensor(draw_temps).unsqueeze(1) + torch.stack(draw_masks)
+            # (A step is a handful of small tensor operations per row: every one left out counts.  The rows that
+            # draw are all of them, in order, unless some are done or in a kept bar; one mask is broadcast.)
+            drawn = logits if len(draw) == len(rows) else logits[draw]
+            x = drawn * torch.tensor([[t] for t in draw_temps]) + (
+                draw_masks[0] if len(draw_masks) == 1 else torch.stack(draw_masks))
             for j, banned_ids in bans:
-                x[j, banned_ids] = float("-inf")
-            for j, ids, values in boosts:
-                x[j, ids] += torch.tensor(values)
+                x[j].index_fill_(0, torch.tensor(banned_ids), float("-inf"))
+            for j, ids, values in boosts:   # (each word once: a bias is a dict by word)
+                x[j].index_add_(0, torch.tensor(ids), torch.tensor(values))
             x = _truncate(x, settings.top_k, settings.top_p)
             picks = torch.multinomial(torch.softmax(x, dim=-1), 1, generator=generator).view(-1)
-            own = torch.log_softmax(logits[draw], dim=-1).gather(1, picks.unsqueeze(1)).view(-1).tolist()
+            own = torch.log_softmax(drawn, dim=-1).gather(1, picks.unsqueeze(1)).view(-1).tolist()
             for r, i, lp in zip(draw, picks.tolist(), own):
                 chosen[r] = words_of[i]
                 rows[r].log_likelihood += lp
                 rows[r].drawn += 1
         if all(w is None for w in chosen):
             break
+        next_ids = [pad] * len(rows)
         for r, (row, w) in enumerate(zip(rows, chosen)):
             if w is None:
-                next_ids[r] = pad
                 continue
             if kept[r]:
                 row.state.force(w)   # the composer's music may leave the voice's range
@@ -224,15 +229,13 @@ def sample(model: ChoraleModel, rows: list[Row], settings: Sampling, generator, 
         run = min((_determined(row) for row in rows if not row.state.done), default=0) if CHAIN else 0
         run = min(run, decoder.room - 1)
         if run:   # words the grammar leaves no choice about go with the drawn one in a single pass
-            block = torch.full((len(rows), 1 + run), pad, dtype=torch.long)
-            block[:, 0] = next_ids
-            for r, row in enumerate(rows):
-                if not row.state.done:
-                    block[r, 1:] = torch.tensor([ids_of[_take_determined(row, kinds)] for _ in range(run)])
+            block = [[i] + ([pad] * run if row.state.done
+                            else [ids_of[_take_determined(row, kinds)] for _ in range(run)])
+                     for i, row in zip(next_ids, rows)]
             steps += run
-            logits = decoder.extend(block)
+            logits = decoder.extend(torch.tensor(block))
         else:
-            logits = decoder.step(next_ids)
+            logits = decoder.step(torch.tensor(next_ids))
     return steps
 
 
