@@ -33,7 +33,8 @@ within their span (Bach's own voices measured the same way, for calibration), an
 ``quality.py`` reports for harmonize (complete chords on the beats, unisons, parallels).  The chords
 missed are counted by why (``experts.plan_misses``: the soprano makes the chord impossible, wrong bass,
 a rest, a foreign note wherever the bass is right, the seventh missing, another tone missing); ``--misses``
-lists each one missed with the plan.
+lists each one missed with the plan.  Without ``--plans``, ``--misses`` lists every expert chord whose figure
+or key our analysis does not give at its onset, with the notes sounding there and our later chords within its span.
 
     python benchmarks/harmony.py [--set held-out|tuning|all] [--plans N] [--seed S] [--misses] [--json]
 """
@@ -50,7 +51,36 @@ from chorale_studio.errors import ChoraleError
 SETS = {"held-out": experts.HELD_OUT, "tuning": experts.TUNING, "all": experts.TUNING + experts.HELD_OUT}
 
 
-def measure(names: tuple[str, ...]) -> dict:
+def _missed(analysis, found) -> list[dict]:
+    """Each expert chord whose figure or key our analysis does not give at its onset: where (measure and beat
+    as the RomanText numbers them), the expert's figure and key, ours, what was missed (degree and quality,
+    or only the inversion or seventh; the key), the sounding notes, and our later chords within the expert
+    chord's span, in beats after its onset (a non-chord tone on the beat shows as our change half a beat
+    late)."""
+    from chorale_studio.score import Voice
+    out = []
+    score = analysis.score
+    for i, c in enumerate(analysis.chords):
+        h = found.at(c.step)
+        label = experts.label_of_harmony(h) if h is not None else None
+        if label is not None and label.same_figure(c.label) and label.same_key(c.label):
+            continue
+        until = analysis.chords[i + 1].step if i + 1 < len(analysis.chords) else score.total_steps
+        per_beat = score.meter.steps_per_beat
+        later = [f"{x.figure} at +{format((x.step - c.step) / per_beat, 'g')} beat" for x in found.chords
+                 if c.step < x.step < until]
+        parts = [] if label is not None and label.same_degree_and_quality(c.label) else ["degree and quality"]
+        if label is not None and not parts and not label.same_figure(c.label):
+            parts.append("inversion or seventh")
+        if label is None or not label.same_key(c.label):
+            parts.append("key")
+        out.append({"at": f"m{c.measure} b{c.beat:g}", "expert": f"{c.figure} in {c.key_name}",
+                    "ours": f"{h.figure} in {h.key.name}" if h is not None else "-", "missed": ", ".join(parts),
+                    "later": later, "notes": [score.pitch_at(v, c.step) for v in Voice]})
+    return out
+
+
+def measure(names: tuple[str, ...], misses: bool = False) -> dict:
     pieces, skipped = [], []
     ours_total, naive_total = experts.Agreement(), experts.Agreement()
     seconds = 0.0
@@ -63,12 +93,14 @@ def measure(names: tuple[str, ...]) -> dict:
             skipped.append({"analysis": path.stem, "why": str(exc)})
             continue
         start = time.perf_counter()
-        harmony(analysis.score)
+        found = harmony(analysis.score)
         seconds += time.perf_counter() - start
         ours, naive = experts.agreement(analysis)
         ours_total, naive_total = ours_total.merge(ours), naive_total.merge(naive)
         pieces.append({"analysis": path.stem, "bwv": analysis.bwv, "transposed": analysis.transposed,
                        "ours": ours.shares(), "naive_with_expert_keys": naive.shares()})
+        if misses:
+            pieces[-1]["missed"] = _missed(analysis, found)
     return {"pieces": pieces, "skipped": skipped, "ours": ours_total.shares(),
             "naive_with_expert_keys": naive_total.shares(), "seconds_ours": round(seconds, 2)}
 
@@ -147,9 +179,11 @@ def main() -> None:
                         help="also harmonize N chorales with the experts' analyses as chord plans")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--misses", action="store_true", help="with --plans, list every planned chord missed with a plan")
+    parser.add_argument("--misses", action="store_true",
+                        help="list every expert chord our analysis misses (with --plans: every planned chord missed "
+                             "with a plan)")
     args = parser.parse_args()
-    result = measure(SETS[args.set])
+    result = measure(SETS[args.set], misses=args.misses and not args.plans)
     if args.plans:
         result["plans"] = obedience(SETS[args.set], args.plans, args.seed)
     if args.json:
@@ -166,6 +200,12 @@ def main() -> None:
     print(f"{'all':<20} {'':<10} {o['chords']:>6}   {o['degree_and_quality']:>13.1%} {o['figure']:>6.1%} "
           f"{o['key']:>5.1%}   {n['degree_and_quality']:>13.1%} {n['figure']:>6.1%}")
     print(f"our analysis took {result['seconds_ours']} s for {len(result['pieces'])} chorales")
+    for p in result["pieces"]:
+        for m in p.get("missed", ()):
+            notes = " ".join("-" if n is None else str(n) for n in m["notes"])
+            later = f"; ours later: {', '.join(m['later'])}" if m["later"] else ""
+            print(f"  {p['analysis']} {m['at']}: {m['expert']}, ours {m['ours']} ({m['missed']} missed; "
+                  f"notes S A T B {notes}{later})")
     if "plans" in result:
         print("\nplan obedience: planned chords sounding with their bass within their span")
         print(f"{'analysis':<20} {'bars':>4} {'Bach':>7} {'with plan':>10} {'no plan':>8}   complete chords "
