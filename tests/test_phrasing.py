@@ -228,3 +228,23 @@ def test_holding_a_note_over_a_beat_that_it_leaves_incomplete_costs_what_strikin
     assert rules.held_chord_costs(T, 2, 57, 0, (2, 4)) == {}, "A3 makes A minor (C in the bass: a 6-3)"
     costs = rules.held_chord_costs(T, 2, 59, 0, (1, 2, 4))
     assert set(costs) == {4} and costs[4] > 0, "B3 held over beat 2 leaves C–E–B: only the length that reaches it"
+
+
+def test_strict_sampling_bars_the_augmented_second_of_the_minor_key(model):  # noqa: F811
+    """F to G♯ in A minor (6̂ to the raised 7̂), which Bach's chorales never sing in one voice, is barred where another
+    pitch is left: a ban, not the melodic penalty (switched off here), keeps a random model from it."""
+    from chorale_studio.generation import sampler
+
+    seconds = []
+    shipped, sampler.MELODIC_PENALTY = sampler.MELODIC_PENALTY, 0.0
+    try:
+        for seed in range(12):
+            score = generate(model, NewRequest(bars=4, key=Key.parse("A minor"),
+                                               sampling=Sampling(seed=seed, quick=True))).candidates[0].score
+            for v in Voice:
+                notes = score.notes(v)
+                seconds += [(seed, v.name, a.pitch, b.pitch) for a, b in zip(notes, notes[1:]) if a.end == b.start
+                            and abs(b.pitch - a.pitch) == 3 and {a.pitch % 12, b.pitch % 12} == {5, 8}]
+    finally:
+        sampler.MELODIC_PENALTY = shipped
+    assert not seconds, seconds

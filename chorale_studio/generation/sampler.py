@@ -312,18 +312,22 @@ def _bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
 
 
 def _wide_leaps(row: Row, allowed: frozenset[str], kinds) -> list[str]:
-    """In strict mode, the pitches a leap of a seventh or beyond the octave would reach, among ``allowed`` (what
-    every other rule leaves), where others remain.  The melodic penalty alone let the model take such a leap where
-    it wanted one (7 of the 36 wide leaps of 30 new Bach-style pieces); the octave, the bass's idiom, stays.  Last
-    of the rules: it never makes another give way."""
+    """In strict mode, the pitches a leap of a seventh or beyond the octave, or (in minor) the augmented second 6̂–♯7̂,
+    would reach, among ``allowed`` (what every other rule leaves), where others remain.  The melodic penalty alone
+    let the model take such a leap where it wanted one (7 of the 36 wide leaps of 30 new Bach-style pieces; 5
+    augmented seconds in 30 harmonized Bach melodies, where Bach writes none); the octave, the bass's idiom, stays.
+    Last of the rules: it never makes another give way."""
     st = row.state
     if not row.strict or st.open_pitch is not None:
         return []
     before = _sounding(row, st.voice, st.step - 1)
     if before is None or before < 0:
         return []
+    key = row.guard.key
+    second = {(key.tonic + 8) % 12, (key.tonic + 11) % 12} if key.mode == "minor" else None
     pitches = _of_kind(allowed, kinds, _ON)
-    wide = [w for p, w in pitches.items() if abs(p - before) in (10, 11) or abs(p - before) > 12]
+    wide = [w for p, w in pitches.items() if abs(p - before) in (10, 11) or abs(p - before) > 12
+            or (second is not None and abs(p - before) == 3 and {p % 12, before % 12} == second)]
     return wide if wide and len(wide) < len(pitches) else []
 
 
