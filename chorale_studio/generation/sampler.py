@@ -323,11 +323,9 @@ def _wide_leaps(row: Row, allowed: frozenset[str], kinds) -> list[str]:
     before = _sounding(row, st.voice, st.step - 1)
     if before is None or before < 0:
         return []
-    key = row.guard.key
-    second = {(key.tonic + 8) % 12, (key.tonic + 11) % 12} if key.mode == "minor" else None
     pitches = _of_kind(allowed, kinds, _ON)
-    wide = [w for p, w in pitches.items() if abs(p - before) in (10, 11) or abs(p - before) > 12
-            or (second is not None and abs(p - before) == 3 and {p % 12, before % 12} == second)]
+    # The melodic rules' bad intervals but the tritone (a weighed fault: Bach leaps one now and then).
+    wide = [w for p, w in pitches.items() if abs(p - before) != 6 and row.guard.bad_interval(before, p)]
     return wide if wide and len(wide) < len(pitches) else []
 
 
