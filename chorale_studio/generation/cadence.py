@@ -354,13 +354,13 @@ class Phrasing:
                 return keep
         return None
 
-    def bias(self, voice: Voice, step: int, candidates: Iterable[int], sounding: Mapping[Voice, int | None]
-             ) -> dict[int, float]:
-        """The phrase ends' logit weights for the pitches ``voice`` may start at ``step`` (``PhraseEnd.bias``)."""
-        candidates = list(candidates)
+    def bias(self, voice: Voice, step: int, candidates: Iterable[int], sounding_at) -> dict[int, float]:
+        """The phrase ends' logit weights for the pitches ``voice`` may start at ``step`` (``PhraseEnd.bias``);
+        ``sounding_at(step)``: what the other voices sing there, asked only at a phrase end (this is asked at
+        every note start)."""
         for end in self.ends:
             if isinstance(end, PhraseEnd) and end.at == step:
-                return end.bias(voice, step, candidates, sounding)
+                return end.bias(voice, step, candidates, sounding_at(step))
         return {}
 
     def banned_rests(self, step: int, lengths: Iterable[int]) -> set[int]:

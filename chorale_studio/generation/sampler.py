@@ -426,8 +426,8 @@ def _chord_bias(row: Row, allowed: frozenset[str], banned, kinds) -> dict[str, f
         return {}
     bias = row.guard.chord_bias(st.voice, st.step, pitches, CHORD_PENALTY, UNISON_PENALTY)
     if row.cadence is not None:   # a phrase end's chord in Bach's proportions
-        sounding = {v: _sounding(row, v, st.step) for v in Voice}
-        for p, b in row.cadence.bias(st.voice, st.step, pitches, sounding).items():
+        for p, b in row.cadence.bias(st.voice, st.step, pitches,
+                                     lambda at: {v: _sounding(row, v, at) for v in Voice}).items():
             bias[p] = bias.get(p, 0.0) + b
     if SUSPENSION_BONUS:
         for p in row.guard.resolutions(st.voice, st.step, pitches):
