@@ -248,3 +248,29 @@ def test_strict_sampling_bars_the_augmented_second_of_the_minor_key(model):  # n
     finally:
         sampler.MELODIC_PENALTY = shipped
     assert not seconds, seconds
+
+
+def test_the_tenor_is_drawn_to_suspensions_less_than_the_alto_as_in_the_corpus():
+    """A prepared D4 over G2, held into beat 2 where the bass has moved to C3, is a 9–8 suspension: its lengths
+    that hold it over the beat get a bonus (the model alone almost never suspends).  With one bonus for all voices
+    the tenor suspended 1.0–2.1 times in 100 beats, against 0.70 in the JS Fakes and 0.78 in Bach's chorales,
+    while the alto sat at the corpus's rate: the tenor's bonus is the smaller."""
+    from types import SimpleNamespace
+
+    from chorale_studio.generation import sampler
+
+    kinds = {f"TIME_DELTA={d}": (sampler._TD, d) for d in (2, 4, 6, 8, 16)}
+    bonuses = {}
+    for voice, pitch in ((T, 62), (A, 74)):   # D4 and D5: a fifth above G2, a ninth above C3
+        score = Score(bars=1, key=Key.parse("C major"))
+        score.set_notes(S, [Note(0, 16, 79)])
+        score.set_notes(B, [Note(0, 4, 43), Note(4, 12, 48)])
+        row = sampler.Row(prompt=[], state=SimpleNamespace(voice=voice, step=0),
+                          guard=VoiceLeading(score, 0, 1, unknown={(A, 0), (T, 0)}))
+        row._open = (pitch, 0)
+        bias = sampler._length_bias(row, frozenset(kinds), (), kinds)
+        assert bias["TIME_DELTA=6"] == bias["TIME_DELTA=8"] > 0, (voice, bias)   # let go half a beat or a beat on
+        assert bias.get("TIME_DELTA=4", 0.0) <= 0, "released on the beat: no suspension"
+        bonuses[voice] = bias["TIME_DELTA=8"]
+    assert bonuses[A] == sampler.SUSPENSION_BONUS
+    assert 0 < bonuses[T] < bonuses[A]
