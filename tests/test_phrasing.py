@@ -274,3 +274,26 @@ def test_the_tenor_is_drawn_to_suspensions_less_than_the_alto_as_in_the_corpus()
         bonuses[voice] = bias["TIME_DELTA=8"]
     assert bonuses[A] == sampler.SUSPENSION_BONUS
     assert 0 < bonuses[T] < bonuses[A]
+
+
+def test_the_way_into_a_phrase_end_is_looked_for_within_the_voice_s_range():
+    # C minor, a half cadence on G at the fermata (beat 3, step 24 of two bars): soprano E♭4 → D4, alto C4 → B3, bass
+    # C3 → G2.  From A♭3 the tenor has no way in: G3 makes fifths with the soprano, B3 an augmented second (and the
+    # alto's unison), D3 and D4 a tritone.  B2, a sixth down, would do, but the tenor's range stops at C3: a new
+    # piece of the shipped model sang A♭3 → D3 there, because the look-ahead counted B2.
+    from types import SimpleNamespace
+
+    from chorale_studio.generation import sampler
+
+    score = Score(bars=2, key=Key.parse("C minor"))
+    score.set_notes(S, [Note(16, 8, 63), Note(24, 8, 62)])
+    score.set_notes(A, [Note(16, 8, 60), Note(24, 8, 59)])
+    score.set_notes(B, [Note(16, 8, 48), Note(24, 8, 43)])
+    end = PhraseEnd(Key.parse("C minor"), at=24, until=32)
+    tenor = SimpleNamespace(config=SimpleNamespace(pitch_bounds=lambda voice: (48, 67)))
+    row = sampler.Row(prompt=[], state=tenor, guard=VoiceLeading(score, 0, 2, unknown={(T, 0), (T, 1)}),
+                      strict=True)
+    assert not sampler._reaches(row, T, 56, end), "A♭3: every way in within C3–G4 is barred"
+    assert sampler._reaches(row, T, 57, end), "A3 → G3: a step, no fifths (a tritone with the soprano before)"
+    row.state = SimpleNamespace(config=SimpleNamespace(pitch_bounds=lambda voice: (40, 67)))
+    assert sampler._reaches(row, T, 56, end), "with B2 in range, A♭3 → B2"

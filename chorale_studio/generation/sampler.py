@@ -14,7 +14,7 @@ from typing import Callable
 from ..score import Note, Voice
 from ..tokens import grammar as G
 from ..tokens import vocab as V
-from .cadence import PhraseEnd, Phrasing
+from .cadence import Cadence, PhraseEnd, Phrasing
 from .model import ChoraleModel, PromptMemory
 from .requests import GenerationCancelled, GenerationError, Progress, Sampling
 from .rules import VoiceLeading
@@ -297,12 +297,13 @@ def _bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
     if row.cadence is not None and row.cadence.final_near(row.state.step):
         # The final chord with its fifth where the strict rules leave a way to it, else root and third.
         for fifth in ((True, False) if row.state.open_pitch is None else (False,)):
-            cadence = _cadence_bans(row, allowed, kinds, fifth)
+            cadence = _cadence_bans(row, allowed, kinds, fifth, ahead=False)
             rest = allowed.difference(cadence) if cadence else allowed
             strict = _strict_bans(row, rest, kinds) if row.strict else []
             if fifth and row.strict and row._open_relaxed:
                 continue   # every pitch that brings the fifth breaks a rule (the rules gave way): leave it out
             out = [*cadence, *strict] if len(strict) < len(rest) else cadence
+            out += _stuck(row, allowed.difference(out), kinds)   # after the strict rules: they come first here
             return [*out, *_wide_leaps(row, allowed.difference(out), kinds)]
         return cadence
     strict = _strict_bans(row, allowed, kinds) if row.strict else []
@@ -332,9 +333,10 @@ def _wide_leaps(row: Row, allowed: frozenset[str], kinds) -> list[str]:
     return wide if wide and len(wide) < len(pitches) else []
 
 
-def _cadence_bans(row: Row, allowed: frozenset[str], kinds, fifth: bool = False) -> list[str]:
+def _cadence_bans(row: Row, allowed: frozenset[str], kinds, fifth: bool = False, ahead: bool = True) -> list[str]:
     """Words that would break the cadence (``cadence.py``; ``fifth``: the final chord complete); empty when they
-    would leave no choice."""
+    would leave no choice.  ``ahead``: with the pitches from which the voice cannot reach the next phrase end
+    (``_stuck``)."""
     st, cadence = row.state, row.cadence
     voice, step = st.voice, st.step
     by_kind = {k: _of_kind(allowed, kinds, k) for k in (_ON, _OFF, _TD)}
@@ -347,12 +349,8 @@ def _cadence_bans(row: Row, allowed: frozenset[str], kinds, fifth: bool = False)
         keep = (cadence.pitches(voice, step, pitches, sounding, fifth, before if before is not None and before >= 0
                                 else None) if pitches else None)
         out = [] if not keep else [w for p, w in pitches.items() if p not in keep]
-        if keep is None and pitches:
-            end = _next_phrase_end(row, step)
-            if end is not None:
-                stuck = [w for p, w in pitches.items() if not _reaches(row, voice, p, end)]
-                if len(stuck) < len(pitches):
-                    out += stuck
+        if keep is None and pitches and ahead:
+            out += _stuck(row, allowed, kinds)
         if pitches:
             out += [rests[d] for d in cadence.banned_rests(step, rests)]
             if rests and cadence.silent(step):
@@ -370,10 +368,44 @@ def _cadence_bans(row: Row, allowed: frozenset[str], kinds, fifth: bool = False)
     return out if len(out) < len(allowed) else []
 
 
-def _next_phrase_end(row: Row, step: int) -> PhraseEnd | None:
-    """The phrase end within a beat after ``step``: a note started this near it usually runs into it."""
-    return next((end for end in row.cadence.ends if isinstance(end, PhraseEnd)
-                 and step < end.at <= step + row.guard.beat), None)
+def _stuck(row: Row, allowed: frozenset[str], kinds) -> list[str]:
+    """The pitches among ``allowed`` from which the voice cannot reach the next phrase end's chord, or the final
+    cadence's dominant beat, within a beat (``_reaches``); none where that would leave none."""
+    st = row.state
+    if st.open_pitch is not None or row.cadence is None:
+        return []
+    pitches = _of_kind(allowed, kinds, _ON)
+    end = _next_phrase_end(row, st.step, dominant=True) if pitches else None
+    if end is None:
+        return []
+    stuck = [w for p, w in pitches.items() if not _reaches(row, st.voice, p, end)]
+    return stuck if len(stuck) < len(pitches) else []
+
+
+@dataclass(frozen=True)
+class _DominantBeat:
+    """The final cadence's dominant beat as a place a voice must reach (for ``_reaches``): 2̂ or 7̂ in the melody,
+    the dominant in the bass, a tone of V(7) in the others."""
+
+    cadence: Cadence
+
+    @property
+    def at(self) -> int:
+        return self.cadence.dominant_beat
+
+    def pitches(self, voice: Voice, step: int, candidates, sounding):
+        return self.cadence.pitches(voice, step, candidates, sounding)
+
+
+def _next_phrase_end(row: Row, step: int, dominant: bool = False) -> PhraseEnd | _DominantBeat | None:
+    """The phrase end within a beat after ``step``: a note started this near it usually runs into it (``dominant``:
+    or the final cadence's dominant beat)."""
+    for end in row.cadence.ends:
+        if isinstance(end, PhraseEnd) and step < end.at <= step + row.guard.beat:
+            return end
+        if dominant and isinstance(end, Cadence) and step < end.dominant_beat <= step + row.guard.beat:
+            return _DominantBeat(end)
+    return None
 
 
 def _reaches(row: Row, voice: Voice, pitch: int, end: PhraseEnd) -> bool:
@@ -381,7 +413,9 @@ def _reaches(row: Row, voice: Voice, pitch: int, end: PhraseEnd) -> bool:
     without crossing, parallels or a leap the style avoids, given the voices already written there?  (The
     phrase end gives way to the strict rules when it cannot; looking one note ahead keeps both.)"""
     sounding = {v: _sounding(row, v, end.at) for v in Voice}
-    targets = end.pitches(voice, end.at, range(pitch - 12, pitch + 13), sounding)
+    lo, hi = row.state.config.pitch_bounds(voice) if row.state is not None else (pitch - 12, pitch + 12)
+    # (Within the voice's range: a B2 a sixth below a tenor's A♭3 is no way into the chord when the tenor stops at C3.)
+    targets = end.pitches(voice, end.at, range(max(lo, pitch - 12), min(hi, pitch + 12) + 1), sounding)
     if targets is None or pitch in targets:
         return True
     banned = row.guard.banned_pitches(voice, end.at, targets, before=pitch) if row.strict else set()
