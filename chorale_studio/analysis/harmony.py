@@ -26,7 +26,8 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    each change of key costs, more for each fifth beyond the closely related
    keys, and more on a chord diatonic in the key left (the experts change key
    after the pivot chord, not on it), and more again within a phrase on the new
-   key's own tonic chord (a key comes in by its dominant or a foreign tone).  A chord missing its fifth is read as
+   key's own tonic chord (a key comes in by its dominant or a foreign tone); within a phrase the chords
+   both keys share stay in the key left until the chord before the new key's first foreign one.  A chord missing its fifth is read as
    its key reads it (D, F, C: iv7 in A minor, iiø7 in C).  The piece starts
    and ends in its own key: its signature's, or the minor key of a Dorian
    signature (one flat short) where the bass ends on its tonic.  A key whose
@@ -568,10 +569,37 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
                 for x in range(i, j + 1):
                     chosen[x] = best
         i = j + 1
+    _pivots_stay(segments, chosen, phrase_ends)
     for i, k in enumerate(chosen):          # each segment read as its chosen key reads it
         if k in read[i]:
             segments[i].root, segments[i].kind = read[i][k]
     return [KEYS[k] for k in chosen]
+
+
+def _pivots_stay(segments: list[_Segment], chosen: list[int], phrase_ends: set[int]) -> None:
+    """Within a phrase a new key begins on the chord before its first chord foreign to the key left (that
+    chord itself where it comes right after a six-four, which only passes or prepares): the chords both keys
+    share before it stay in the key left, as the experts place pivots (BWV 17.7 bar 20: vi, IV in D, then
+    iio, V7 of B minor, not i, VI in B minor; BWV 40.8 bar 9: ii in A♭, then iiø6/5 of B♭ minor).  A change
+    right after a phrase end, or one whose new key cadences before any foreign chord, is left as chosen."""
+    i = 1
+    while i < len(chosen):
+        old, new = chosen[i - 1], chosen[i]
+        if old != new and i - 1 not in phrase_ends:
+            left = KEYS[old]
+            j = i
+            while j < len(chosen) and chosen[j] == new and j - 1 not in phrase_ends \
+                    and (offset_of(segments[j], left), segments[j].kind) in _DIATONIC[left.mode]:
+                j += 1
+            if j < len(chosen) and chosen[j] == new and j - 1 not in phrase_ends:
+                start = j - 1
+                seg = segments[start]
+                if start > i and seg.kind in ("M", "m") and seg.bass == (seg.root + KINDS[seg.kind][2]) % 12:
+                    start -= 1      # a six-four before the foreign chord: the key turns on the chord before it
+                for x in range(i, start):
+                    chosen[x] = old
+                i = max(i, start)
+        i += 1
 
 
 def _read(seg: _Segment, key: Key) -> tuple[int, str]:
