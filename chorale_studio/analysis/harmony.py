@@ -18,7 +18,8 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    the fifth over a bass with its major third (the 6–5 over D: V in G, not iii6); a bass held over a second
    below an upper voice and falling by step under held voices is a suspension too (the 2–3: V, not I).  A root that falls a step to
    its seventh while the other voices hold is still heard: V, then V6/5 without its root, not viio.  The
-   bass is the lowest sounding note, the tenor's where it crosses below the bass.
+   bass is the lowest sounding note, the tenor's where it crosses below the bass.  What would resolve to a
+   six-four chord is no suspension (a suspension resolves to a consonance): E, G, B♭ over D is iiø4/2.
 2. *Keys.*  A second Viterbi pass over the chords picks a local key for each:
    a chord costs nothing in a key where it is diatonic, a little where it is
    an applied chord (V/x, viio7/x), more as a borrowed or Neapolitan chord;
@@ -229,6 +230,15 @@ def _resolved(pitches, following, step: int, end: int, per_beat: int, before=Non
     return out
 
 
+def _six_four(pitches: list[int | None]) -> bool:
+    """Whether the sonority is a six-four chord: a fourth and a sixth above the bass, no third (G, B♭ over D)."""
+    bass = pitches[Voice.BASS]
+    if bass is None:
+        return False
+    above = {(p - bass) % 12 for p in pitches if p is not None}
+    return 5 in above and bool(above & {8, 9}) and not above & {3, 4}
+
+
 def _root_to_seventh(before, pitches) -> tuple[int, int] | None:
     """(old pitch class, new pitch class) where one voice alone falls a step from one sonority to the next
     and the rest hold: the root of a chord passing down to its seventh (D, F♯, A, D → D, F♯, A, C is V,
@@ -258,6 +268,8 @@ def _chords(score: Score) -> list[tuple[int, int, list[int | None], int, str]]:
                              chain[index - 1] if index else None, chain[index + 2:index + 6])
         if resolved == pitches:
             resolved = None
+        elif _six_four(resolved):
+            resolved = None      # a suspension resolves to a consonance, no six-four: E, G, B♭ over D is iiø4/2
         held = _root_to_seventh(chain[index - 1].pitches, pitches) if index else None
 
         def fitted(root: int, kind: str, pcs: frozenset[int]) -> float:
