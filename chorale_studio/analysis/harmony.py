@@ -23,7 +23,8 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
 2. *Keys.*  A second Viterbi pass over the chords picks a local key for each:
    a chord costs nothing in a key where it is diatonic, a little where it is
    an applied chord (V/x, viio7/x), more as a borrowed or Neapolitan chord;
-   notes outside the key cost, phrase ends favour the tonic and dominant, and
+   notes outside the key cost, a chord's cost weighing more the longer it sounds (up to a beat and a
+   half; a fermata's hold does not count), phrase ends favour the tonic and dominant, and
    each change of key costs, more for each fifth beyond the closely related
    keys, and more on a chord diatonic in the key left (the experts change key
    after the pivot chord, not on it), and more again within a phrase on the new
@@ -81,6 +82,7 @@ _CADENCE_TONIC, _CADENCE_DOMINANT, _CADENCE_OTHER = 0.0, 1.0, 2.5
 _HOME = 2.0                # starting or ending away from the piece's key
 _PIVOT = 0.5               # changing key on a chord diatonic in the key left (the experts change after the pivot)
 _TONIC_ENTRY = 1.0         # entering a key on its tonic chord within a phrase (it comes in by its dominant)
+_LONG_CHORD = 1.5          # the most a long chord's cost in a key is weighed (by its beats; under a beat: 1)
 _OTHER_READING = 0.3       # reading a chord as another its tones make (D, F, C: iv7 in A minor, iiø7 in C)
 
 
@@ -522,7 +524,12 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
             c = -_TONIC_REWARD + _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items()
                                                      if pc not in scales[k] and pc != (key.tonic + 4) % 12)
         else:
+            # a chord's cost (or the tonic's reward) weighs by how long it sounds, from a beat (a passing chord
+            # counts as one) up to half as much again for a chord of a beat and a half or more; a phrase's last
+            # chord is long by its fermata's hold, not by the harmony's pace, and weighs as one beat
             c = _chord_cost(key, seg.root, seg.kind)
+            if i not in phrase_ends:
+                c *= min(_LONG_CHORD, max(1.0, (seg.end - seg.step) / score.meter.steps_per_beat))
             c += _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items() if pc not in scales[k])
         if i in phrase_ends:
             c += (_CADENCE_TONIC if offset == 0 and seg.kind in ("M", "m") else
