@@ -18,15 +18,18 @@ Pure Python on the Score, fast enough to run on every edit.  Three passes:
    the fifth over a bass with its major third (the 6–5 over D: V in G, not iii6); a bass held over a second
    below an upper voice and falling by step under held voices is a suspension too (the 2–3: V, not I).  A root that falls a step to
    its seventh while the other voices hold is still heard: V, then V6/5 without its root, not viio.  The
-   bass is the lowest sounding note, the tenor's where it crosses below the bass.
+   bass is the lowest sounding note, the tenor's where it crosses below the bass.  What would resolve to a
+   six-four chord is no suspension (a suspension resolves to a consonance): E, G, B♭ over D is iiø4/2.
 2. *Keys.*  A second Viterbi pass over the chords picks a local key for each:
    a chord costs nothing in a key where it is diatonic, a little where it is
    an applied chord (V/x, viio7/x), more as a borrowed or Neapolitan chord;
-   notes outside the key cost, phrase ends favour the tonic and dominant, and
+   notes outside the key cost, a chord's cost weighing more the longer it sounds (up to a beat and a
+   half; a fermata's hold does not count), phrase ends favour the tonic and dominant, and
    each change of key costs, more for each fifth beyond the closely related
    keys, and more on a chord diatonic in the key left (the experts change key
    after the pivot chord, not on it), and more again within a phrase on the new
-   key's own tonic chord (a key comes in by its dominant or a foreign tone).  A chord missing its fifth is read as
+   key's own tonic chord (a key comes in by its dominant or a foreign tone); within a phrase the chords
+   both keys share stay in the key left until the chord before the new key's first foreign one.  A chord missing its fifth is read as
    its key reads it (D, F, C: iv7 in A minor, iiø7 in C).  The piece starts
    and ends in its own key: its signature's, or the minor key of a Dorian
    signature (one flat short) where the bass ends on its tonic.  A key whose
@@ -79,6 +82,7 @@ _CADENCE_TONIC, _CADENCE_DOMINANT, _CADENCE_OTHER = 0.0, 1.0, 2.5
 _HOME = 2.0                # starting or ending away from the piece's key
 _PIVOT = 0.5               # changing key on a chord diatonic in the key left (the experts change after the pivot)
 _TONIC_ENTRY = 1.0         # entering a key on its tonic chord within a phrase (it comes in by its dominant)
+_LONG_CHORD = 1.5          # the most a long chord's cost in a key is weighed (by its beats; under a beat: 1)
 _OTHER_READING = 0.3       # reading a chord as another its tones make (D, F, C: iv7 in A minor, iiø7 in C)
 
 
@@ -228,6 +232,15 @@ def _resolved(pitches, following, step: int, end: int, per_beat: int, before=Non
     return out
 
 
+def _six_four(pitches: list[int | None]) -> bool:
+    """Whether the sonority is a six-four chord: a fourth and a sixth above the bass, no third (G, B♭ over D)."""
+    bass = pitches[Voice.BASS]
+    if bass is None:
+        return False
+    above = {(p - bass) % 12 for p in pitches if p is not None}
+    return 5 in above and bool(above & {8, 9}) and not above & {3, 4}
+
+
 def _root_to_seventh(before, pitches) -> tuple[int, int] | None:
     """(old pitch class, new pitch class) where one voice alone falls a step from one sonority to the next
     and the rest hold: the root of a chord passing down to its seventh (D, F♯, A, D → D, F♯, A, C is V,
@@ -257,6 +270,8 @@ def _chords(score: Score) -> list[tuple[int, int, list[int | None], int, str]]:
                              chain[index - 1] if index else None, chain[index + 2:index + 6])
         if resolved == pitches:
             resolved = None
+        elif _six_four(resolved):
+            resolved = None      # a suspension resolves to a consonance, no six-four: E, G, B♭ over D is iiø4/2
         held = _root_to_seventh(chain[index - 1].pitches, pitches) if index else None
 
         def fitted(root: int, kind: str, pcs: frozenset[int]) -> float:
@@ -509,7 +524,12 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
             c = -_TONIC_REWARD + _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items()
                                                      if pc not in scales[k] and pc != (key.tonic + 4) % 12)
         else:
+            # a chord's cost (or the tonic's reward) weighs by how long it sounds, from a beat (a passing chord
+            # counts as one) up to half as much again for a chord of a beat and a half or more; a phrase's last
+            # chord is long by its fermata's hold, not by the harmony's pace, and weighs as one beat
             c = _chord_cost(key, seg.root, seg.kind)
+            if i not in phrase_ends:
+                c *= min(_LONG_CHORD, max(1.0, (seg.end - seg.step) / score.meter.steps_per_beat))
             c += _OUT_OF_SCALE * sum(w for pc, w in seg.notes.items() if pc not in scales[k])
         if i in phrase_ends:
             c += (_CADENCE_TONIC if offset == 0 and seg.kind in ("M", "m") else
@@ -568,10 +588,37 @@ def _choose_keys(score: Score, segments: list[_Segment]) -> list[Key]:
                 for x in range(i, j + 1):
                     chosen[x] = best
         i = j + 1
+    _pivots_stay(segments, chosen, phrase_ends)
     for i, k in enumerate(chosen):          # each segment read as its chosen key reads it
         if k in read[i]:
             segments[i].root, segments[i].kind = read[i][k]
     return [KEYS[k] for k in chosen]
+
+
+def _pivots_stay(segments: list[_Segment], chosen: list[int], phrase_ends: set[int]) -> None:
+    """Within a phrase a new key begins on the chord before its first chord foreign to the key left (that
+    chord itself where it comes right after a six-four, which only passes or prepares): the chords both keys
+    share before it stay in the key left, as the experts place pivots (BWV 17.7 bar 20: vi, IV in D, then
+    iio, V7 of B minor, not i, VI in B minor; BWV 40.8 bar 9: ii in A♭, then iiø6/5 of B♭ minor).  A change
+    right after a phrase end, or one whose new key cadences before any foreign chord, is left as chosen."""
+    i = 1
+    while i < len(chosen):
+        old, new = chosen[i - 1], chosen[i]
+        if old != new and i - 1 not in phrase_ends:
+            left = KEYS[old]
+            j = i
+            while j < len(chosen) and chosen[j] == new and j - 1 not in phrase_ends \
+                    and (offset_of(segments[j], left), segments[j].kind) in _DIATONIC[left.mode]:
+                j += 1
+            if j < len(chosen) and chosen[j] == new and j - 1 not in phrase_ends:
+                start = j - 1
+                seg = segments[start]
+                if start > i and seg.kind in ("M", "m") and seg.bass == (seg.root + KINDS[seg.kind][2]) % 12:
+                    start -= 1      # a six-four before the foreign chord: the key turns on the chord before it
+                for x in range(i, start):
+                    chosen[x] = old
+                i = max(i, start)
+        i += 1
 
 
 def _read(seg: _Segment, key: Key) -> tuple[int, str]:
