@@ -14,7 +14,7 @@ from chorale_studio.generation.engine import generate
 from chorale_studio.generation.requests import HarmonizeRequest, NewRequest, Sampling
 from chorale_studio.generation.rules import SEVERE, VoiceLeading
 from chorale_studio.io.files import load_any
-from chorale_studio.score import Key, Meter, Note, Score, Voice
+from chorale_studio.score import DEFAULT_RANGES, Key, Meter, Note, Score, Voice
 from generation_models import model, model_dir  # noqa: F401  (fixtures)
 
 S, A, T, B = Voice.SOPRANO, Voice.ALTO, Voice.TENOR, Voice.BASS
@@ -201,6 +201,8 @@ def test_the_note_before_a_phrase_end_must_leave_the_bass_a_way_into_its_chord()
     # At the fermata (beat 3) the upper voices sing D5, B4, D4: only G in the bass makes a phrase chord.  The
     # tenor rises G3 → D4, so a bass on C3 (a fifth below it) reaches neither G2 nor G3 without fifths; from A2
     # the bass steps down to G2.  Without looking ahead the phrase end gave way (a 6-4 or a 6-3 at the fermata).
+    from types import SimpleNamespace
+
     from chorale_studio.generation import sampler
 
     score = Score(bars=1, key=Key.parse("G major"))
@@ -208,7 +210,8 @@ def test_the_note_before_a_phrase_end_must_leave_the_bass_a_way_into_its_chord()
     score.set_notes(A, [Note(0, 8, 72), Note(8, 8, 71)])   # C5 → B4
     score.set_notes(T, [Note(0, 8, 55), Note(8, 8, 62)])   # G3 → D4
     end = PhraseEnd(Key.parse("G major"), at=8, until=16)
-    row = sampler.Row(prompt=[], state=None, guard=VoiceLeading(score, 0, 1, unknown={(B, 0)}), strict=True)
+    bass = SimpleNamespace(config=SimpleNamespace(pitch_bounds=lambda voice: DEFAULT_RANGES[voice]))
+    row = sampler.Row(prompt=[], state=bass, guard=VoiceLeading(score, 0, 1, unknown={(B, 0)}), strict=True)
     assert not sampler._reaches(row, B, 48, end), "C3 → G2 or G3: fifths with the tenor either way"
     assert sampler._reaches(row, B, 45, end), "A2 → G2"
     assert sampler._reaches(row, B, 43, end), "G2 is held into the chord"

@@ -308,7 +308,8 @@ def _bans(row: Row, allowed: frozenset[str], kinds) -> list[str]:
             if fifth and row.strict and row._open_relaxed:
                 continue   # every pitch that brings the fifth breaks a rule (the rules gave way): leave it out
             out = [*cadence, *strict] if len(strict) < len(rest) else cadence
-            out += _stuck(row, allowed.difference(out), kinds)   # after the strict rules: they come first here
+            # The look-ahead into the cadence's dominant beat: after the strict rules, which come first here.
+            out += _stuck(row, _of_kind(allowed.difference(out), kinds, _ON))
             return [*out, *_wide_leaps(row, allowed.difference(out), kinds)]
         return cadence
     strict = _strict_bans(row, allowed, kinds) if row.strict else []
@@ -355,7 +356,7 @@ def _cadence_bans(row: Row, allowed: frozenset[str], kinds, fifth: bool = False,
                                 else None) if pitches else None)
         out = [] if not keep else [w for p, w in pitches.items() if p not in keep]
         if keep is None and pitches and ahead:
-            out += _stuck(row, allowed, kinds)
+            out += _stuck(row, pitches)
         if pitches:
             out += [rests[d] for d in cadence.banned_rests(step, rests)]
             if rests and cadence.silent(step):
@@ -373,13 +374,12 @@ def _cadence_bans(row: Row, allowed: frozenset[str], kinds, fifth: bool = False,
     return out if len(out) < len(allowed) else []
 
 
-def _stuck(row: Row, allowed: frozenset[str], kinds) -> list[str]:
-    """The pitches among ``allowed`` from which the voice cannot reach the next phrase end's chord, or the final
-    cadence's dominant beat, within a beat (``_reaches``); none where that would leave none."""
+def _stuck(row: Row, pitches: dict[int, str]) -> list[str]:
+    """The words of the ``pitches`` (pitch → word) from which the voice cannot reach the next phrase end's chord, or
+    the final cadence's dominant beat, within a beat (``_reaches``); none where that would leave none."""
     st = row.state
     if st.open_pitch is not None or row.cadence is None:
         return []
-    pitches = _of_kind(allowed, kinds, _ON)
     end = _next_phrase_end(row, st.step, dominant=True) if pitches else None
     if end is None:
         return []
@@ -418,7 +418,7 @@ def _reaches(row: Row, voice: Voice, pitch: int, end: PhraseEnd) -> bool:
     without crossing, parallels or a leap the style avoids, given the voices already written there?  (The
     phrase end gives way to the strict rules when it cannot; looking one note ahead keeps both.)"""
     sounding = {v: _sounding(row, v, end.at) for v in Voice}
-    lo, hi = row.state.config.pitch_bounds(voice) if row.state is not None else (pitch - 12, pitch + 12)
+    lo, hi = row.state.config.pitch_bounds(voice)
     # (Within the voice's range: a B2 a sixth below a tenor's A♭3 is no way into the chord when the tenor stops at C3.)
     targets = end.pitches(voice, end.at, range(max(lo, pitch - 12), min(hi, pitch + 12) + 1), sounding)
     if targets is None or pitch in targets:
